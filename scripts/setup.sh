@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what sicoop needs to build, run and test, idempotently: Debian packages, the pinned
+# Spark runtime (PyPI pyspark) with pyarrow (whose libarrow the Spark Connect client links), and the
+# pinned JDBC drivers from Maven Central. A second run only checks and returns.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+cache="${SICOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sicoop}"
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+install_apt_packages() {
+  local missing=()
+  for pkg in $APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_spark_runtime() {
+  local venv="$cache/venv" stamp="$cache/venv/.sicoop-pins"
+  local want="pyspark==$PYSPARK_VERSION pyarrow==$PYARROW_VERSION"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  log "installing $want into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check $want
+  echo "$want" > "$stamp"
+}
+
+install_jdbc_drivers() {
+  local jars="$cache/jars"
+  mkdir -p "$jars"
+  local artifact file
+  for artifact in "org.postgresql:postgresql:$POSTGRESQL_JDBC_VERSION" "com.mysql:mysql-connector-j:$MYSQL_JDBC_VERSION"; do
+    IFS=: read -r _ name version <<<"$artifact"
+    file="$jars/$name-$version.jar"
+    [ -s "$file" ] && continue
+    log "resolving $artifact from Maven Central"
+    mvn -q -B dependency:copy -Dartifact="$artifact" -DoutputDirectory="$jars" >/dev/null
+    [ -s "$file" ] || { log "mvn did not produce $file"; exit 1; }
+  done
+}
+
+install_apt_packages
+mkdir -p "$cache"
+install_spark_runtime
+install_jdbc_drivers
