@@ -1,1 +1,41 @@
-int main() { return 0; }
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: sicoop COMMAND [options]
+
+The card-transaction data lake of SiCooperative: creates and fills the source database and runs the
+Spark ETL that writes movimento_flat.csv.
+
+commands:
+  db init  --db URL                 create the schema (idempotent)
+  db seed  --db URL [options]       fill it with fictitious, deterministic data
+  etl      --db URL --output DIR    run the ETL on Spark, write DIR/movimento_flat.csv
+  demo     [--output DIR]           everything on a throwaway local PostgreSQL and local Spark
+  spark    start|stop|status        a local Spark Connect server kept running between runs
+
+URL is postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too); without a
+password in the URL, SICOOP_DB_PASSWORD supplies it. 'sicoop COMMAND --help' describes each command.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "db") return sicoop::cli::RunDb(rest);
+  if (command == "etl") return sicoop::cli::RunEtl(rest);
+  if (command == "demo") return sicoop::cli::RunDemo(rest);
+  if (command == "spark") return sicoop::cli::RunSpark(rest);
+  std::cerr << "sicoop: unknown command '" << command << "' (see 'sicoop --help')\n";
+  return 2;
+}

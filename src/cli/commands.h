@@ -1,0 +1,20 @@
+// The sicoop commands. Each takes the arguments after its command word(s) and returns the process
+// exit status: 0 success, 2 wrong usage, 1 any other failure (SPEC §3).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sicoop::cli {
+
+int RunDb(const std::vector<std::string>& args);     // sicoop db init|seed ...
+int RunEtl(const std::vector<std::string>& args);    // sicoop etl ...
+int RunDemo(const std::vector<std::string>& args);   // sicoop demo ...
+int RunSpark(const std::vector<std::string>& args);  // sicoop spark start|stop|status ...
+
+// Prints "sicoop: <message>" to stderr for a failed status and returns its exit status.
+int ExitStatusOf(const Status& status);
+
+}  // namespace sicoop::cli

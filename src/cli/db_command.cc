@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace sicoop::cli {
+
+int RunDb(const std::vector<std::string>&) { return ExitStatusOf(Status::Failure("not implemented yet")); }
+
+}  // namespace sicoop::cli

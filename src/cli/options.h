@@ -1,0 +1,55 @@
+// A small declarative parser for "sicoop CMD [SUBCMD] --option value ..." command lines. Each
+// command declares its options once; the same declaration prints `--help` and validates input, so
+// help text and behaviour cannot drift apart.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sicoop::cli {
+
+struct OptionSpec {
+  std::string name;         // without dashes: "db" for --db
+  std::string value_name;   // "URL"; empty for a flag that takes no value
+  std::string help;         // one line
+  std::string default_value;  // shown in --help and returned by Get() when absent; may be empty
+  bool required = false;
+};
+
+struct CommandSpec {
+  std::string usage;        // "sicoop db seed --db URL [options]"
+  std::string summary;      // one line on what the command does
+  std::vector<OptionSpec> options;
+};
+
+class ParsedOptions {
+ public:
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  // The given value, or the option's default.
+  std::string Get(const std::string& name) const;
+  // The value as an integer in [min, max]; a usage error names the option and the range.
+  Result<int64_t> GetInt(const std::string& name, int64_t min, int64_t max) const;
+  // The value, which must be one of `choices`.
+  Result<std::string> GetChoice(const std::string& name, const std::vector<std::string>& choices) const;
+  bool help_requested() const { return help_requested_; }
+
+ private:
+  friend Result<ParsedOptions> ParseOptions(const CommandSpec&, const std::vector<std::string>&);
+  std::map<std::string, std::string> values_;
+  std::map<std::string, std::string> defaults_;
+  bool help_requested_ = false;
+};
+
+// Parses `args` (what follows the command words). Accepts "--name value" and "--name=value".
+// Unknown options, missing values and missing required options are usage errors with a hint.
+Result<ParsedOptions> ParseOptions(const CommandSpec& spec, const std::vector<std::string>& args);
+
+// The --help text of a command.
+std::string HelpText(const CommandSpec& spec);
+
+}  // namespace sicoop::cli
