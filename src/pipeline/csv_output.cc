@@ -1,0 +1,196 @@
+#include "pipeline/csv_output.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <vector>
+
+namespace sicoop::pipeline {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kStagingPrefix = ".movimento_flat.staging-";
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+// Removes staging folders whose run (the pid in their name) is gone.
+void RemoveAbandonedStagingDirs(const fs::path& output_dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(output_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(kStagingPrefix, 0) != 0) continue;
+    std::string rest = name.substr(std::strlen(kStagingPrefix));
+    pid_t pid = static_cast<pid_t>(std::atol(rest.substr(0, rest.find('-')).c_str()));
+    if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)) continue;
+    fs::remove_all(entry.path(), ec);
+  }
+}
+
+Status WriteAll(int fd, const char* data, size_t size, const fs::path& path) {
+  while (size > 0) {
+    ssize_t n = write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::Failure("cannot write " + path.string() + ": " + ErrnoText());
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+std::vector<fs::path> PartFiles(const fs::path& parts_dir) {
+  std::vector<fs::path> parts;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parts_dir, ec)) {
+    if (entry.path().filename().string().rfind("part-", 0) == 0) parts.push_back(entry.path());
+  }
+  std::sort(parts.begin(), parts.end());
+  return parts;
+}
+
+// Appends `source` to the open file `fd`, counting its records.
+Status AppendFile(const fs::path& source, int fd, const fs::path& target, CsvRecordCounter& counter) {
+  int in = open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Status::Failure("cannot read Spark output " + source.string() + ": " + ErrnoText());
+  std::vector<char> buffer(1 << 20);
+  Status status;
+  while (status.ok()) {
+    ssize_t n = read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) status = Status::Failure("cannot read " + source.string() + ": " + ErrnoText());
+    if (n <= 0) break;
+    counter.Feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    status = WriteAll(fd, buffer.data(), static_cast<size_t>(n), target);
+  }
+  close(in);
+  return status;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> SparkCsvOptions(char delimiter) {
+  return {
+      {"sep", std::string(1, delimiter)},
+      {"header", "false"},
+      {"quote", "\""},
+      {"escape", "\""},
+      {"escapeQuotes", "true"},
+      {"quoteAll", "false"},
+      {"ignoreLeadingWhiteSpace", "false"},
+      {"ignoreTrailingWhiteSpace", "false"},
+      {"emptyValue", ""},
+      {"nullValue", ""},
+      {"lineSep", "\n"},
+      {"encoding", "UTF-8"},
+  };
+}
+
+Status ValidateDelimiter(std::string_view delimiter) {
+  if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\r" || delimiter == "\n") {
+    return Status::Usage("--delimiter must be a single character other than '\"', CR or LF, not '" +
+                         std::string(delimiter) + "' (for example ',' or ';')");
+  }
+  return Status::Ok();
+}
+
+void CsvRecordCounter::Feed(std::string_view chunk) {
+  for (char c : chunk) {
+    // A doubled quote inside a quoted field toggles twice, which leaves the state unchanged.
+    if (c == '"') in_quotes_ = !in_quotes_;
+    else if (c == '\n' && !in_quotes_) ++records_;
+  }
+}
+
+Status CheckOutputDir(const fs::path& output_dir) {
+  std::error_code ec;
+  fs::path existing = fs::absolute(output_dir, ec);
+  while (!fs::exists(existing, ec) && existing.has_parent_path() && existing != existing.parent_path()) {
+    existing = existing.parent_path();
+  }
+  if (!fs::is_directory(existing, ec)) {
+    return Status::Failure("output path " + output_dir.string() + " is not a folder (" +
+                           existing.string() + " is a file): give --output a folder path");
+  }
+  if (access(existing.c_str(), W_OK | X_OK) != 0) {
+    return Status::Failure("output folder " + output_dir.string() + " is not writable (" +
+                           existing.string() + ": " + ErrnoText() + "): choose a writable --output");
+  }
+  return Status::Ok();
+}
+
+Result<StagingDir> StagingDir::Create(const fs::path& output_dir) {
+  std::error_code ec;
+  if (fs::exists(output_dir, ec) && !fs::is_directory(output_dir, ec)) {
+    return Status::Failure("output path " + output_dir.string() +
+                           " is a file, not a folder: give --output a folder path");
+  }
+  fs::create_directories(output_dir, ec);
+  if (ec) {
+    return Status::Failure("cannot create output folder " + output_dir.string() + ": " +
+                           ec.message() + " (choose a writable --output)");
+  }
+  RemoveAbandonedStagingDirs(output_dir);
+  std::random_device random;
+  fs::path path = output_dir / (kStagingPrefix + std::to_string(getpid()) + "-" +
+                                std::to_string(random() % 1000000));
+  if (!fs::create_directory(path, ec) || ec) {
+    return Status::Failure("output folder " + output_dir.string() + " is not writable: " +
+                           (ec ? ec.message() : std::string("staging folder already exists")) +
+                           " (choose a writable --output)");
+  }
+  // Spark executors may run as another user on a shared filesystem; the folder is ours to clean.
+  fs::permissions(path, fs::perms::owner_all | fs::perms::group_all, ec);
+  return StagingDir(path);
+}
+
+StagingDir::StagingDir(StagingDir&& other) noexcept : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
+
+StagingDir::~StagingDir() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
+                           const fs::path& target) {
+  fs::path temporary = staging.path() / target.filename();
+  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Failure("cannot create " + temporary.string() + ": " + ErrnoText());
+  std::string first_line = header + "\n";
+  CsvRecordCounter counter;
+  Status status = WriteAll(fd, first_line.data(), first_line.size(), temporary);
+  for (const auto& part : PartFiles(staging.parts())) {
+    if (!status.ok()) break;
+    status = AppendFile(part, fd, temporary, counter);
+  }
+  if (status.ok() && fsync(fd) != 0) {
+    status = Status::Failure("cannot flush " + temporary.string() + " to disk: " + ErrnoText());
+  }
+  close(fd);
+  if (status.ok() && rename(temporary.c_str(), target.c_str()) != 0) {
+    status = Status::Failure("cannot move " + temporary.string() + " to " + target.string() + ": " +
+                             ErrnoText());
+  }
+  if (!status.ok()) {
+    unlink(temporary.c_str());
+    return status;
+  }
+  // Make the rename itself durable.
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
+  return counter.records();
+}
+
+}  // namespace sicoop::pipeline

@@ -1,0 +1,70 @@
+// Publishing the single movimento_flat.csv (SPEC §4). Spark writes the sorted rows as part files in
+// parallel into a staging folder inside the output folder; sicoop then joins the parts, in order,
+// behind one header line into a temporary file and renames it over the target. The rename is atomic
+// on one filesystem, so readers see the previous file or the new one, never a partial one.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace sicoop::pipeline {
+
+inline constexpr const char* kFlatFileName = "movimento_flat.csv";
+
+// The Spark CSV writer options that give RFC 4180 output: fields quoted only when they hold the
+// delimiter, a double quote, CR or LF; quotes doubled; backslash ordinary; surrounding spaces kept;
+// empty strings unquoted; UTF-8; '\n' line ends; no header (sicoop writes it once).
+std::map<std::string, std::string> SparkCsvOptions(char delimiter);
+
+// A delimiter the CSV can carry unambiguously: one byte, not '"', CR or LF. Usage error otherwise.
+Status ValidateDelimiter(std::string_view delimiter);
+
+// Checks, without creating anything, that `output_dir` is a writable folder or can be created as
+// one. Lets a run fail on a bad --output before it connects to anything.
+Status CheckOutputDir(const std::filesystem::path& output_dir);
+
+// Counts CSV records in a stream fed in arbitrary chunks: line ends inside quoted fields do not end
+// a record.
+class CsvRecordCounter {
+ public:
+  void Feed(std::string_view chunk);
+  int64_t records() const { return records_; }
+
+ private:
+  bool in_quotes_ = false;
+  int64_t records_ = 0;
+};
+
+// A hidden folder inside the output folder for one run's intermediate files; removed with all its
+// content when destroyed. Folders left by runs that were killed are removed by the next run.
+class StagingDir {
+ public:
+  // Creates `output_dir` when missing and the staging folder in it. Fails with a message naming the
+  // path when the output is a file, cannot be created, or is not writable.
+  static Result<StagingDir> Create(const std::filesystem::path& output_dir);
+  StagingDir(StagingDir&& other) noexcept;
+  StagingDir& operator=(StagingDir&&) = delete;
+  ~StagingDir();
+
+  const std::filesystem::path& path() const { return path_; }
+  // Where Spark writes its part files.
+  std::filesystem::path parts() const { return path_ / "parts"; }
+
+ private:
+  explicit StagingDir(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+// Writes `header` + '\n' and then the part files of `staging.parts()` (part-*, in name order, which
+// is Spark's partition order) into a temporary file in the staging folder, flushes it to disk, and
+// renames it to `target` (which must be on the same filesystem). Returns the number of data records.
+// On failure `target` is left as it was.
+Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
+                           const std::filesystem::path& target);
+
+}  // namespace sicoop::pipeline

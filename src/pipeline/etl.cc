@@ -1,0 +1,70 @@
+#include "pipeline/etl.h"
+
+#include <chrono>
+
+#include "pipeline/csv_output.h"
+#include "pipeline/extract.h"
+#include "pipeline/source_tables.h"
+
+namespace sicoop::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Registers each source table as a Spark temp view read over JDBC.
+Status RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
+                           const EtlOptions& options, EtlSummary& summary,
+                           const std::function<void(const std::string&)>& log) {
+  for (const auto& table : SourceTables()) {
+    SICOOP_ASSIGN_OR_RETURN(KeyRange range, ReadKeyRange(source, table));
+    summary.source_rows[table.name] = range.rows;
+    int partitions = PartitionCount(range, table.is_fact ? options.partitions : 0);
+    log("extract " + table.name + ": " + std::to_string(range.rows) + " rows in " +
+        std::to_string(partitions) + " JDBC partition" + (partitions == 1 ? "" : "s"));
+    auto frame = spark.Read()
+                     .Format("jdbc")
+                     .Options(JdbcReadOptions(options.source, table, range, partitions))
+                     .Load();
+    Status status = frame.CreateOrReplaceTempView(table.name);
+    if (!status.ok()) {
+      return status.WithContext("Spark could not read table " + table.name + " from " +
+                                options.source.Redacted());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const EtlOptions& options,
+                          const std::function<void(const std::string&)>& log) {
+  EtlSummary summary;
+  auto start = Clock::now();
+  SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(options.output_dir));
+  SICOOP_RETURN_IF_ERROR(RegisterSourceViews(spark, source, options, summary, log));
+  summary.seconds_plan = SecondsSince(start);
+
+  start = Clock::now();
+  log("transform and write: join, sort, CSV part files");
+  Status written = spark.Sql(FlatViewSql(options.card_number))
+                       .Write()
+                       .Format("csv")
+                       .Mode("overwrite")
+                       .Options(SparkCsvOptions(options.delimiter))
+                       .Save(std::filesystem::absolute(staging.parts()).string());
+  if (!written.ok()) return written.WithContext("Spark could not write the flat view");
+  summary.seconds_spark = SecondsSince(start);
+
+  start = Clock::now();
+  summary.file = options.output_dir / kFlatFileName;
+  SICOOP_ASSIGN_OR_RETURN(summary.rows_written,
+                          PublishCsv(staging, FlatViewHeader(options.delimiter), summary.file));
+  summary.seconds_publish = SecondsSince(start);
+  return summary;
+}
+
+}  // namespace sicoop::pipeline

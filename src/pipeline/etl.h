@@ -1,0 +1,44 @@
+// The ETL of SPEC §4: Spark extracts the four source tables over JDBC (partitioned on their keys),
+// joins them into the flat view, sorts it and writes it as CSV part files; sicoop publishes them as
+// one DIR/movimento_flat.csv, atomically.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "db/connection.h"
+#include "db/db_url.h"
+#include "pipeline/flat_view.h"
+#include "spark/session.h"
+
+namespace sicoop::pipeline {
+
+struct EtlOptions {
+  db::DbUrl source;
+  std::filesystem::path output_dir;
+  char delimiter = ',';
+  CardNumberMode card_number = CardNumberMode::kMasked;
+  int partitions = 0;  // JDBC partitions of the big table; 0 = derived from its size
+};
+
+struct EtlSummary {
+  std::filesystem::path file;                  // the published movimento_flat.csv
+  int64_t rows_written = 0;                    // data rows, header excluded
+  std::map<std::string, int64_t> source_rows;  // rows per source table when the run started
+  double seconds_plan = 0;                     // schema check and table bounds in the source
+  double seconds_spark = 0;                    // extract, join, sort and write in Spark
+  double seconds_publish = 0;                  // joining the part files into the CSV
+};
+
+// Runs the ETL. `source` is an open connection to options.source, whose schema the caller has
+// checked (db::CheckSchema); it gives the key bounds that partition the JDBC reads. `spark` is a
+// connected session. `log` receives one line per phase. On failure the previous DIR/movimento_flat.csv, if any, is untouched and no
+// intermediate file stays in DIR.
+Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const EtlOptions& options,
+                          const std::function<void(const std::string&)>& log);
+
+}  // namespace sicoop::pipeline

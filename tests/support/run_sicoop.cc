@@ -1,0 +1,35 @@
+#include "support/run_sicoop.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/process.h"
+#include "support/test_servers.h"
+
+namespace sicoop::testing {
+
+RunResult RunSicoop(const std::vector<std::string>& args,
+                    const std::vector<std::pair<std::string, std::string>>& env) {
+  static int counter = 0;
+  std::filesystem::path log = std::filesystem::temp_directory_path() /
+                              ("sicoop-run-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".log");
+  ProcessSpec spec;
+  spec.argv.push_back(SicoopBinary());
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.env = env;
+  spec.log_file = log.string();
+  RunResult result;
+  auto code = RunProcess(spec);
+  result.exit_code = code.ok() ? code.value() : -1;
+  std::ifstream in(log);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  result.output = code.ok() ? buffer.str() : code.status().message();
+  std::filesystem::remove(log);
+  return result;
+}
+
+}  // namespace sicoop::testing
