@@ -1,7 +1,57 @@
+#include <iostream>
+
 #include "cli/commands.h"
+#include "cli/etl_run.h"
+#include "cli/options.h"
+#include "db/db_url.h"
+#include "pipeline/csv_output.h"
 
 namespace sicoop::cli {
+namespace {
 
-int RunEtl(const std::vector<std::string>&) { return ExitStatusOf(Status::Failure("not implemented yet")); }
+const CommandSpec kEtlSpec = {
+    "sicoop etl --db URL --output DIR [options]",
+    "Runs the ETL on Spark: reads the source tables over JDBC, joins them into the flat view and\n"
+    "writes DIR/movimento_flat.csv (created whole or not at all).",
+    {
+        {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://...", "", true},
+        {"output", "DIR", "folder for movimento_flat.csv; created when missing", "", true},
+        {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: local server", ""},
+        {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
+        {"card-number", "MODE", "masked (all but the last four digits as *) or full", "masked"},
+        {"partitions", "N", "JDBC partitions for movimento; 0 derives them from its size", "0"},
+    }};
+
+Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed) {
+  pipeline::EtlOptions options;
+  SICOOP_ASSIGN_OR_RETURN(options.source, db::ParseDbUrl(parsed.Get("db")));
+  options.output_dir = parsed.Get("output");
+  std::string delimiter = parsed.Get("delimiter");
+  SICOOP_RETURN_IF_ERROR(pipeline::ValidateDelimiter(delimiter));
+  options.delimiter = delimiter[0];
+  SICOOP_ASSIGN_OR_RETURN(std::string card, parsed.GetChoice("card-number", {"masked", "full"}));
+  options.card_number = card == "full" ? pipeline::CardNumberMode::kFull : pipeline::CardNumberMode::kMasked;
+  SICOOP_ASSIGN_OR_RETURN(int64_t partitions, parsed.GetInt("partitions", 0, 10000));
+  options.partitions = static_cast<int>(partitions);
+  return options;
+}
+
+Status Etl(const std::vector<std::string>& args) {
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(kEtlSpec, args));
+  if (parsed.help_requested()) {
+    std::cout << HelpText(kEtlSpec);
+    return Status::Ok();
+  }
+  SICOOP_ASSIGN_OR_RETURN(pipeline::EtlOptions options, EtlOptionsFrom(parsed));
+  std::optional<spark::ConnectionString> endpoint;
+  if (parsed.Has("spark")) {
+    SICOOP_ASSIGN_OR_RETURN(endpoint, spark::ParseConnectionString(parsed.Get("spark")));
+  }
+  return RunEtlAndReport(options, endpoint).status();
+}
+
+}  // namespace
+
+int RunEtl(const std::vector<std::string>& args) { return ExitStatusOf(Etl(args)); }
 
 }  // namespace sicoop::cli

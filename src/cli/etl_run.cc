@@ -1,0 +1,62 @@
+#include "cli/etl_run.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "db/connection.h"
+#include "db/schema.h"
+#include "pipeline/csv_output.h"
+#include "spark/local_server.h"
+#include "spark/progress.h"
+#include "spark/session.h"
+
+namespace sicoop::cli {
+namespace {
+
+bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+
+void PrintSummary(const pipeline::EtlSummary& summary) {
+  std::printf("%lld rows written to %s in %.1f s (source and plan %.1f s, Spark %.1f s, publish %.1f s)\n",
+              static_cast<long long>(summary.rows_written), summary.file.c_str(),
+              summary.seconds_plan + summary.seconds_spark + summary.seconds_publish,
+              summary.seconds_plan, summary.seconds_spark, summary.seconds_publish);
+}
+
+}  // namespace
+
+Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options,
+                                             const std::optional<spark::ConnectionString>& endpoint) {
+  bool on_terminal = StderrIsTerminal();
+  auto log = [on_terminal](const std::string& line) {
+    if (on_terminal) std::cerr << "sicoop: " << line << "\n";
+  };
+  SICOOP_RETURN_IF_ERROR(pipeline::CheckOutputDir(options.output_dir));
+  SICOOP_ASSIGN_OR_RETURN(auto source, db::Connect(options.source));
+  SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
+
+  std::optional<spark::EmbeddedSpark> embedded;
+  spark::ConnectionString target;
+  if (endpoint) {
+    target = *endpoint;
+  } else {
+    log("starting or reusing the local Spark Connect server");
+    SICOOP_ASSIGN_OR_RETURN(auto started, spark::EmbeddedSpark::Start());
+    embedded.emplace(std::move(started));
+    target = embedded->connection_string();
+  }
+  SICOOP_ASSIGN_OR_RETURN(auto session, spark::SparkSession::Connect(target, spark::SessionOptions{}));
+  std::optional<spark::TerminalProgress> progress;
+  if (on_terminal) {
+    progress.emplace();
+    session->SetProgressHandler([&progress](const spark::ExecutionProgress& p) { progress->Update(p); });
+  }
+  auto summary = pipeline::RunEtl(*session, *source, options, log);
+  if (progress) progress->Finish();
+  session->Close();
+  if (summary.ok()) PrintSummary(*summary);
+  return summary;
+}
+
+}  // namespace sicoop::cli
