@@ -20,15 +20,13 @@ Status RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
                            const EtlOptions& options, EtlSummary& summary,
                            const std::function<void(const std::string&)>& log) {
   for (const auto& table : SourceTables()) {
-    SICOOP_ASSIGN_OR_RETURN(KeyRange range, ReadKeyRange(source, table));
-    summary.source_rows[table.name] = range.rows;
-    int partitions = PartitionCount(range, table.is_fact ? options.partitions : 0);
-    log("extract " + table.name + ": " + std::to_string(range.rows) + " rows in " +
+    SICOOP_ASSIGN_OR_RETURN(TableProfile profile, ProfileTable(source, table));
+    summary.source_rows[table.name] = profile.rows;
+    int partitions = PartitionCount(profile.rows, table.is_fact() ? options.partitions : 0);
+    JdbcRead read = PlanJdbcRead(options.source, table, profile, partitions);
+    log("extract " + table.name + ": " + std::to_string(profile.rows) + " rows in " +
         std::to_string(partitions) + " JDBC partition" + (partitions == 1 ? "" : "s"));
-    auto frame = spark.Read()
-                     .Format("jdbc")
-                     .Options(JdbcReadOptions(options.source, table, range, partitions))
-                     .Load();
+    auto frame = spark.Read().Format("jdbc").Options(read.options).Predicates(read.predicates).Load();
     Status status = frame.CreateOrReplaceTempView(table.name);
     if (!status.ok()) {
       return status.WithContext("Spark could not read table " + table.name + " from " +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "pipeline/time_slices.h"
+
 namespace sicoop::pipeline {
 namespace {
 
@@ -17,36 +19,41 @@ std::optional<int64_t> ParseOptionalInt(const std::optional<std::string>& text) 
 
 }  // namespace
 
-Result<KeyRange> ReadKeyRange(db::Connection& source, const SourceTable& table) {
+Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table) {
   const std::string& key = table.key_column;
-  auto rows = source.Query("SELECT MIN(" + key + "), MAX(" + key + "), COUNT(*) FROM " + table.name);
-  if (!rows.ok()) return rows.status().WithContext("reading the key range of table " + table.name);
-  if (rows->size() != 1 || rows->front().size() != 3) {
-    return Status::Failure("unexpected answer to the key range query of table " + table.name);
+  std::string sql = "SELECT COUNT(*), MIN(" + key + "), MAX(" + key + ")";
+  if (table.is_fact()) {
+    sql += ", " + WallClockSql(source.dialect(), "MIN(" + table.time_column + ")") + ", " +
+           WallClockSql(source.dialect(), "MAX(" + table.time_column + ")");
+  }
+  auto rows = source.Query(sql + " FROM " + table.name);
+  if (!rows.ok()) return rows.status().WithContext("reading the size of table " + table.name);
+  if (rows->size() != 1 || rows->front().size() < 3) {
+    return Status::Failure("unexpected answer to the size query of table " + table.name);
   }
   const auto& row = rows->front();
-  KeyRange range;
-  range.min_key = ParseOptionalInt(row[0]);
-  range.max_key = ParseOptionalInt(row[1]);
-  range.rows = ParseOptionalInt(row[2]).value_or(0);
-  return range;
-}
-
-int PartitionCount(const KeyRange& range, int requested) {
-  if (!range.min_key || !range.max_key) return 1;
-  int64_t keys = *range.max_key - *range.min_key + 1;
-  int64_t count = requested;
-  if (count <= 0) {
-    if (range.rows < kMinRowsToSplit) return 1;
-    count = std::clamp<int64_t>((range.rows + kRowsPerPartition - 1) / kRowsPerPartition, 2,
-                                kMaxPartitions);
+  TableProfile profile;
+  profile.rows = ParseOptionalInt(row[0]).value_or(0);
+  profile.min_key = ParseOptionalInt(row[1]);
+  profile.max_key = ParseOptionalInt(row[2]);
+  if (table.is_fact()) {
+    profile.first_time = row[3].value_or("");
+    profile.last_time = row[4].value_or("");
   }
-  return static_cast<int>(std::max<int64_t>(1, std::min(count, keys)));
+  return profile;
 }
 
-std::map<std::string, std::string> JdbcReadOptions(const db::DbUrl& source, const SourceTable& table,
-                                                   const KeyRange& range, int partitions) {
-  std::map<std::string, std::string> options = {
+int PartitionCount(int64_t rows, int requested) {
+  if (requested > 0) return requested;
+  if (rows < kMinRowsToSplit) return 1;
+  return static_cast<int>(
+      std::clamp<int64_t>((rows + kRowsPerPartition - 1) / kRowsPerPartition, 2, kMaxPartitions));
+}
+
+JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
+                      int partitions) {
+  JdbcRead read;
+  read.options = {
       {"url", source.JdbcUrl()},
       {"dbtable", ExtractSubquery(source.dialect, table)},
       {"user", source.user},
@@ -56,13 +63,18 @@ std::map<std::string, std::string> JdbcReadOptions(const db::DbUrl& source, cons
       // Rows stream in batches of this size instead of the whole result set landing in memory.
       {"fetchsize", "10000"},
   };
-  if (partitions > 1 && range.min_key && range.max_key) {
-    options["partitionColumn"] = table.key_column;
-    options["lowerBound"] = std::to_string(*range.min_key);
-    options["upperBound"] = std::to_string(*range.max_key + 1);
-    options["numPartitions"] = std::to_string(partitions);
+  if (partitions <= 1 || !profile.min_key || !profile.max_key) return read;
+  if (table.is_fact()) {
+    read.predicates = TimeSlicePredicates(table.raw_time_column(), profile.first_time,
+                                          profile.last_time, partitions);
+  } else {
+    int64_t keys = *profile.max_key - *profile.min_key + 1;
+    read.options["partitionColumn"] = table.key_column;
+    read.options["lowerBound"] = std::to_string(*profile.min_key);
+    read.options["upperBound"] = std::to_string(*profile.max_key + 1);
+    read.options["numPartitions"] = std::to_string(std::min<int64_t>(partitions, keys));
   }
-  return options;
+  return read;
 }
 
 }  // namespace sicoop::pipeline

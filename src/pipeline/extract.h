@@ -1,10 +1,13 @@
-// Extraction: how Spark reads each source table over JDBC.
+// Extraction: how Spark reads each source table over JDBC. The small dimension tables are read on
+// their key; the big movimento table is read in time slices of data_movimento, one JDBC partition
+// each (see time_slices.h), so that Spark never has to shuffle it to sort it.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "db/connection.h"
@@ -13,25 +16,33 @@
 
 namespace sicoop::pipeline {
 
-// What the source says about a table's key: its range and its row count.
-struct KeyRange {
+// What the source says about a table when the run starts.
+struct TableProfile {
+  int64_t rows = 0;
   std::optional<int64_t> min_key;  // absent when the table is empty
   std::optional<int64_t> max_key;
-  int64_t rows = 0;
+  std::string first_time;          // fact table only: MIN and MAX of its time column as
+  std::string last_time;           // 'YYYY-MM-DD HH:MM:SS'; empty when the table is empty
 };
 
-// Reads min(key), max(key) and count(*) of `table` from the source.
-Result<KeyRange> ReadKeyRange(db::Connection& source, const SourceTable& table);
+// Reads the row count, the key range and (for the fact table) the time range of `table`.
+Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table);
 
-// How many JDBC partitions to read a table of `range` with: `requested` when positive, else one
-// per ~250k rows (at least 2 for a table of 20k rows or more, at most 256), never more than there
-// are keys.
-int PartitionCount(const KeyRange& range, int requested);
+// How many JDBC partitions to read a table of `rows` with: `requested` when positive, else one per
+// ~250k rows (at least 2 from 20k rows on, at most 256).
+int PartitionCount(int64_t rows, int requested);
 
-// The Spark JDBC data-source options that read `table` from `source` in `partitions` partitions on
-// its key. Credentials go in the "user"/"password" options, never in the JDBC URL, because Spark
-// redacts option values whose key matches spark.redaction.regex but not URLs.
-std::map<std::string, std::string> JdbcReadOptions(const db::DbUrl& source, const SourceTable& table,
-                                                   const KeyRange& range, int partitions);
+// A Spark JDBC read: data-source options, and one WHERE predicate per partition (empty: Spark
+// partitions by the options or reads the table in one partition).
+struct JdbcRead {
+  std::map<std::string, std::string> options;
+  std::vector<std::string> predicates;
+};
+
+// How Spark reads `table` from `source` in `partitions` partitions. Credentials go in the
+// "user"/"password" options, never in the JDBC URL, because Spark redacts option values whose key
+// matches spark.redaction.regex but not URLs.
+JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
+                      int partitions);
 
 }  // namespace sicoop::pipeline

@@ -29,7 +29,9 @@ std::string MaskedCardNumberSql(const std::string& column) {
 std::string FlatViewSql(CardNumberMode mode) {
   std::string card = mode == CardNumberMode::kMasked ? MaskedCardNumberSql("c.num_cartao")
                                                       : std::string("c.num_cartao");
-  // The small dimensions are broadcast so the big movimento table is joined where it is read.
+  // The small dimensions are broadcast, so the big movimento table is joined where it is read and
+  // keeps its partitioning: time slices in order (extract.h). SORT BY then orders each slice within
+  // itself, which orders the whole output without a shuffle.
   return "SELECT /*+ BROADCAST(c, co, a) */ "
          "a.nome AS nome_associado, "
          "a.sobrenome AS sobrenome_associado, "
@@ -46,7 +48,7 @@ std::string FlatViewSql(CardNumberMode mode) {
          "JOIN cartao c ON m.id_cartao = c.id "
          "JOIN conta co ON c.id_conta = co.id "
          "JOIN associado a ON co.id_associado = a.id "
-         "ORDER BY m.data_movimento, m.id";
+         "SORT BY m.data_movimento, m.id";
 }
 
 }  // namespace sicoop::pipeline

@@ -1,6 +1,7 @@
 // The flat view of SPEC §4 as Spark SQL over the temp views of the source tables: one row per
 // movimento whose cartão, conta and associado exist, columns in the contract's order, ordered by
-// data_movimento then movimento id.
+// data_movimento then movimento id provided that the movimento view's partitions are consecutive
+// time slices (extract.h).
 #pragma once
 
 #include <string>
@@ -19,7 +20,7 @@ std::string FlatViewHeader(char delimiter);
 // The Spark SQL expression that masks `column` (every character but the last four becomes '*').
 std::string MaskedCardNumberSql(const std::string& column);
 
-// The Spark SQL query of the flat view, sorted as the CSV must be.
+// The Spark SQL query of the flat view, each partition sorted by data_movimento then id.
 std::string FlatViewSql(CardNumberMode mode);
 
 }  // namespace sicoop::pipeline

@@ -3,38 +3,36 @@
 #include <map>
 
 namespace sicoop::pipeline {
-namespace {
 
-std::string WallClockText(db::Dialect dialect, const std::string& column) {
-  if (dialect == db::Dialect::kPostgres) {
-    return "to_char(" + column + ", 'YYYY-MM-DD HH24:MI:SS') AS " + column;
-  }
-  return "DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s') AS " + column;
+std::string WallClockSql(db::Dialect dialect, const std::string& column) {
+  if (dialect == db::Dialect::kPostgres) return "to_char(" + column + ", 'YYYY-MM-DD HH24:MI:SS')";
+  return "DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s')";
 }
-
-}  // namespace
 
 const std::vector<SourceTable>& SourceTables() {
   static const std::vector<SourceTable> kTables = {
-      {"associado", "id", false},
-      {"conta", "id", false},
-      {"cartao", "id", false},
-      {"movimento", "id", true},
+      {"associado", "id", ""},
+      {"conta", "id", ""},
+      {"cartao", "id", ""},
+      {"movimento", "id", "data_movimento"},
   };
   return kTables;
 }
 
 std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table) {
+  auto text = [dialect](const std::string& column) {
+    return WallClockSql(dialect, column) + " AS " + column;
+  };
   // Only the columns the flat view uses; amounts stay DECIMAL(12,2) and are rendered by Spark.
   const std::map<std::string, std::string> columns = {
       {"associado", "id, nome, sobrenome, idade"},
-      {"conta", "id, tipo, " + WallClockText(dialect, "data_criacao") + ", id_associado"},
-      {"cartao", "id, num_cartao, nom_impresso, " + WallClockText(dialect, "data_criacao") +
-                     ", id_conta"},
-      {"movimento", "id, vlr_transacao, des_transacao, " +
-                        WallClockText(dialect, "data_movimento") + ", id_cartao"},
+      {"conta", "id, tipo, " + text("data_criacao") + ", id_associado"},
+      {"cartao", "id, num_cartao, nom_impresso, " + text("data_criacao") + ", id_conta"},
+      {"movimento", "id, vlr_transacao, des_transacao, " + text("data_movimento") + ", id_cartao"},
   };
-  return "(SELECT " + columns.at(table.name) + " FROM " + table.name + ") AS " + table.name + "_src";
+  std::string select = columns.at(table.name);
+  if (table.is_fact()) select += ", " + table.time_column + " AS " + table.raw_time_column();
+  return "(SELECT " + select + " FROM " + table.name + ") AS " + table.name + "_src";
 }
 
 }  // namespace sicoop::pipeline

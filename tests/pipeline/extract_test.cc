@@ -25,44 +25,55 @@ db::DbUrl PostgresSource() {
   return url;
 }
 
-TEST(PartitionCountTest, SmallAndEmptyTablesAreReadWhole) {
-  EXPECT_EQ(PartitionCount(KeyRange{}, 0), 1);
-  EXPECT_EQ(PartitionCount(KeyRange{}, 8), 1);
-  EXPECT_EQ(PartitionCount(KeyRange{1, 5000, 5000}, 0), 1);
+TEST(PartitionCountTest, SmallTablesAreReadWhole) {
+  EXPECT_EQ(PartitionCount(0, 0), 1);
+  EXPECT_EQ(PartitionCount(19999, 0), 1);
 }
 
 TEST(PartitionCountTest, LargeTablesAreSplitBySize) {
-  EXPECT_EQ(PartitionCount(KeyRange{1, 20000, 20000}, 0), 2);
-  EXPECT_EQ(PartitionCount(KeyRange{1, 10000000, 10000000}, 0), 40);
-  EXPECT_EQ(PartitionCount(KeyRange{1, 1000000000, 1000000000}, 0), 256);
+  EXPECT_EQ(PartitionCount(20000, 0), 2);
+  EXPECT_EQ(PartitionCount(10000000, 0), 40);
+  EXPECT_EQ(PartitionCount(1000000000, 0), 256);
 }
 
-TEST(PartitionCountTest, RequestedCountWinsButNeverExceedsTheKeys) {
-  EXPECT_EQ(PartitionCount(KeyRange{1, 5000, 5000}, 4), 4);
-  EXPECT_EQ(PartitionCount(KeyRange{10, 12, 3}, 8), 3);
+TEST(PartitionCountTest, RequestedCountWins) {
+  EXPECT_EQ(PartitionCount(5000, 4), 4);
+  EXPECT_EQ(PartitionCount(10000000, 3), 3);
 }
 
-TEST(JdbcReadOptionsTest, PartitionsOnTheKeyWithInclusiveBounds) {
-  auto options = JdbcReadOptions(PostgresSource(), Table("movimento"), KeyRange{7, 1006, 1000}, 4);
-  EXPECT_EQ(options.at("partitionColumn"), "id");
-  EXPECT_EQ(options.at("lowerBound"), "7");
-  EXPECT_EQ(options.at("upperBound"), "1007");
-  EXPECT_EQ(options.at("numPartitions"), "4");
-  EXPECT_EQ(options.at("driver"), "org.postgresql.Driver");
+TEST(PlanJdbcReadTest, DimensionsArePartitionedOnTheKeyWithInclusiveBounds) {
+  TableProfile profile{1000, 7, 1006, "", ""};
+  JdbcRead read = PlanJdbcRead(PostgresSource(), Table("cartao"), profile, 4);
+  EXPECT_EQ(read.options.at("partitionColumn"), "id");
+  EXPECT_EQ(read.options.at("lowerBound"), "7");
+  EXPECT_EQ(read.options.at("upperBound"), "1007");
+  EXPECT_EQ(read.options.at("numPartitions"), "4");
+  EXPECT_EQ(read.options.at("driver"), "org.postgresql.Driver");
+  EXPECT_TRUE(read.predicates.empty());
 }
 
-TEST(JdbcReadOptionsTest, OnePartitionHasNoPartitionOptions) {
-  auto options = JdbcReadOptions(PostgresSource(), Table("conta"), KeyRange{1, 10, 10}, 1);
-  EXPECT_EQ(options.count("partitionColumn"), 0u);
-  EXPECT_EQ(options.count("numPartitions"), 0u);
+TEST(PlanJdbcReadTest, TheFactTableIsReadInTimeSlicesOnTheRawColumn) {
+  TableProfile profile{1000, 1, 1000, "2024-01-01 00:00:00", "2024-01-02 23:59:59"};
+  JdbcRead read = PlanJdbcRead(PostgresSource(), Table("movimento"), profile, 2);
+  EXPECT_EQ(read.predicates, (std::vector<std::string>{"data_movimento_raw < '2024-01-02 00:00:00'",
+                                                        "data_movimento_raw >= '2024-01-02 00:00:00'"}));
+  EXPECT_EQ(read.options.count("partitionColumn"), 0u);
 }
 
-TEST(JdbcReadOptionsTest, CredentialsStayOutOfTheUrl) {
-  auto options = JdbcReadOptions(PostgresSource(), Table("associado"), KeyRange{}, 1);
-  EXPECT_EQ(options.at("user"), "etl");
-  EXPECT_EQ(options.at("password"), "s3cret!");
-  EXPECT_EQ(options.at("url").find("s3cret"), std::string::npos) << options.at("url");
-  EXPECT_EQ(options.at("url").find("etl"), std::string::npos) << options.at("url");
+TEST(PlanJdbcReadTest, OnePartitionOrAnEmptyTableIsReadWhole) {
+  JdbcRead one = PlanJdbcRead(PostgresSource(), Table("conta"), TableProfile{10, 1, 10, "", ""}, 1);
+  EXPECT_EQ(one.options.count("partitionColumn"), 0u);
+  EXPECT_TRUE(one.predicates.empty());
+  JdbcRead empty = PlanJdbcRead(PostgresSource(), Table("movimento"), TableProfile{}, 8);
+  EXPECT_TRUE(empty.predicates.empty());
+}
+
+TEST(PlanJdbcReadTest, CredentialsStayOutOfTheUrl) {
+  JdbcRead read = PlanJdbcRead(PostgresSource(), Table("associado"), TableProfile{}, 1);
+  EXPECT_EQ(read.options.at("user"), "etl");
+  EXPECT_EQ(read.options.at("password"), "s3cret!");
+  EXPECT_EQ(read.options.at("url").find("s3cret"), std::string::npos) << read.options.at("url");
+  EXPECT_EQ(read.options.at("url").find("etl"), std::string::npos) << read.options.at("url");
 }
 
 TEST(ExtractSubqueryTest, TimestampsLeaveTheDatabaseAsWallClockText) {
@@ -73,6 +84,7 @@ TEST(ExtractSubqueryTest, TimestampsLeaveTheDatabaseAsWallClockText) {
   EXPECT_NE(my.find("DATE_FORMAT(data_criacao, '%Y-%m-%d %H:%i:%s') AS data_criacao"),
             std::string::npos) << my;
   EXPECT_EQ(my.rfind(") AS cartao_src"), my.size() - std::string(") AS cartao_src").size());
+  EXPECT_NE(pg.find("data_movimento AS data_movimento_raw FROM movimento"), std::string::npos) << pg;
 }
 
 TEST(FlatViewTest, HeaderFollowsTheContractAndTheDelimiter) {
@@ -86,7 +98,7 @@ TEST(FlatViewTest, HeaderFollowsTheContractAndTheDelimiter) {
 
 TEST(FlatViewTest, SortsByMovementTimeThenId) {
   std::string sql = FlatViewSql(CardNumberMode::kMasked);
-  EXPECT_EQ(sql.substr(sql.size() - 36), "ORDER BY m.data_movimento, m.id") << sql;
+  EXPECT_EQ(sql.substr(sql.size() - 30), "SORT BY m.data_movimento, m.id") << sql;
 }
 
 TEST(FlatViewTest, MasksOnlyWhenAsked) {

@@ -1,0 +1,28 @@
+// Splitting the movimento table into time slices. Each JDBC partition reads one slice of
+// data_movimento, so the partitions are already in the CSV's order: Spark sorts each within itself
+// and writes them as part files in that order, with no shuffle of the big table and one read of it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sicoop::pipeline {
+
+// Seconds since 1970-01-01 00:00:00 of a 'YYYY-MM-DD HH:MM:SS' wall-clock value, on the proleptic
+// Gregorian calendar with no time zone (a pure calendar computation, no DST). Fractional seconds
+// after the 19th character are ignored. nullopt when the text is not such a value.
+std::optional<int64_t> WallClockSeconds(std::string_view text);
+
+// The inverse of WallClockSeconds.
+std::string WallClockText(int64_t seconds);
+
+// `slices` SQL predicates on `column` that together cover every value exactly once: the first is
+// open below, the last open above, and the boundaries split [first, last] into equal spans of
+// whole seconds. One slice (or an unparsable range) gives one predicate that is always true.
+std::vector<std::string> TimeSlicePredicates(const std::string& column, const std::string& first,
+                                             const std::string& last, int slices);
+
+}  // namespace sicoop::pipeline
