@@ -88,10 +88,12 @@ up() {
   done
   wait_until 90 "$workers workers registered with the master" "$state/logs/worker*.log" \
     eval '[ "$(alive_workers)" -ge "$workers" ]'
-  # --jars puts the JDBC drivers on the driver's classpath and ships them to every executor.
+  # --jars ships the JDBC drivers to every executor; --driver-class-path puts them on the driver's
+  # system classpath too, where java.sql.DriverManager finds them for clients that name no driver.
   launch connect "$home/bin/spark-submit" \
     --class org.apache.spark.sql.connect.service.SparkConnectServer \
-    --name sicoop-connect --master "spark://127.0.0.1:$MASTER_PORT" --jars "$jars" \
+    --name sicoop-connect --master "spark://127.0.0.1:$MASTER_PORT" \
+    --jars "$jars" --driver-class-path "${jars//,/:}" \
     --conf spark.connect.grpc.binding.address=127.0.0.1 \
     --conf spark.connect.grpc.binding.port="$CONNECT_PORT" \
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
