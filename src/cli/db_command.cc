@@ -1,7 +1,127 @@
+// sicoop db init|seed: wires the command line to src/db.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "db/connection.h"
+#include "db/schema.h"
+#include "db/seed.h"
 
 namespace sicoop::cli {
+namespace {
 
-int RunDb(const std::vector<std::string>&) { return ExitStatusOf(Status::Failure("not implemented yet")); }
+const CommandSpec kInitSpec = {
+    "sicoop db init --db URL",
+    "Creates the source schema (associado, conta, cartao, movimento, their keys and indexes) where it\n"
+    "is missing; running it again changes nothing.",
+    {{"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true}}};
+
+const CommandSpec kSeedSpec = {
+    "sicoop db seed --db URL [options]",
+    "Fills the schema with a fictitious cooperative (members, accounts, cards, card transactions),\n"
+    "deterministic for a given --seed, through the database's bulk path, in one transaction.",
+    {
+        {"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true},
+        {"movimentos", "N", "card transactions to add (default: 50 per member, 5000 without --associados)", ""},
+        {"associados", "N", "members to add (default: movimentos / 200, at least 100)", ""},
+        {"seed", "S", "seed of the fictitious data: same seed, same rows", "1"},
+        {"from", "YYYY-MM-DD", "first day of the transactions", "2024-01-01"},
+        {"to", "YYYY-MM-DD", "last day of the transactions (inclusive)", "2024-12-31"},
+        {"batch", "N", "rows per generated chunk sent to the server", "20000"},
+        {"append", "", "add to existing rows, ids continuing after each table's largest", ""},
+        {"truncate", "", "empty the four tables first", ""},
+    }};
+
+constexpr const char* kDbUsage =
+    "usage: sicoop db init --db URL\n"
+    "       sicoop db seed --db URL [options]\n"
+    "'sicoop db init --help' and 'sicoop db seed --help' describe the options.\n";
+
+// Parses the command line of `spec`; sets `help_shown` when --help printed the help instead.
+Result<ParsedOptions> Parse(const CommandSpec& spec, const std::vector<std::string>& args, bool& help_shown) {
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(spec, args));
+  help_shown = parsed.help_requested();
+  if (help_shown) std::cout << HelpText(spec);
+  return parsed;
+}
+
+Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed) {
+  SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, db::ParseDbUrl(parsed.Get("db")));
+  return db::Connect(url);
+}
+
+Status Init(const std::vector<std::string>& args) {
+  bool help_shown = false;
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kInitSpec, args, help_shown));
+  if (help_shown) return Status::Ok();
+  SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed));
+  SICOOP_RETURN_IF_ERROR(db::InitSchema(*connection));
+  std::printf("schema ready in %s\n", connection->Describe().c_str());
+  return Status::Ok();
+}
+
+Result<std::optional<int64_t>> OptionalCount(const ParsedOptions& parsed, const std::string& name, int64_t max) {
+  if (!parsed.Has(name)) return std::optional<int64_t>();
+  SICOOP_ASSIGN_OR_RETURN(int64_t value, parsed.GetInt(name, 0, max));
+  return std::optional<int64_t>(value);
+}
+
+// Progress on stderr, redrawn in place at most five times a second.
+void ShowProgress(const db::SeedProgress& progress) {
+  static double last_shown = -1;
+  static std::string last_table;
+  bool done = progress.rows_done == progress.rows_total;
+  if (!done && progress.table == last_table && progress.seconds - last_shown < 0.2) return;
+  last_shown = progress.seconds;
+  last_table = progress.table;
+  std::fprintf(stderr, "\r\033[Kseeding %s: %lld/%lld rows (%.0f rows/s overall)%s", progress.table.c_str(),
+               static_cast<long long>(progress.rows_done), static_cast<long long>(progress.rows_total),
+               progress.seconds > 0 ? progress.rows_done / progress.seconds : 0.0, done ? "\n" : "");
+}
+
+Status SeedCommand(const std::vector<std::string>& args) {
+  bool help_shown = false;
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kSeedSpec, args, help_shown));
+  if (help_shown) return Status::Ok();
+  db::SeedOptions options;
+  SICOOP_ASSIGN_OR_RETURN(options.movimentos, OptionalCount(parsed, "movimentos", db::kMaxMovimentos));
+  SICOOP_ASSIGN_OR_RETURN(options.associados, OptionalCount(parsed, "associados", db::kMaxAssociados));
+  SICOOP_ASSIGN_OR_RETURN(int64_t seed, parsed.GetInt("seed", 0, INT64_MAX));
+  options.seed = static_cast<uint64_t>(seed);
+  options.from = parsed.Get("from");
+  options.to = parsed.Get("to");
+  SICOOP_ASSIGN_OR_RETURN(options.batch, parsed.GetInt("batch", 1, 1000000));
+  options.append = parsed.Has("append");
+  options.truncate = parsed.Has("truncate");
+  SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed));
+  std::function<void(const db::SeedProgress&)> progress;
+  if (isatty(STDERR_FILENO) == 1) progress = ShowProgress;
+  SICOOP_ASSIGN_OR_RETURN(db::SeedSummary summary, db::Seed(*connection, options, progress));
+  std::printf("seeded %lld associados, %lld contas, %lld cartoes, %lld movimentos in %.1f s (%.0f rows/s)\n",
+              static_cast<long long>(summary.associados), static_cast<long long>(summary.contas),
+              static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos), summary.seconds,
+              summary.seconds > 0 ? summary.rows() / summary.seconds : 0.0);
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunDb(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << kDbUsage;
+    return 2;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "init") return ExitStatusOf(Init(rest));
+  if (args[0] == "seed") return ExitStatusOf(SeedCommand(rest));
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << kDbUsage;
+    return 0;
+  }
+  return ExitStatusOf(Status::Usage("unknown db command '" + args[0] + "' (use 'sicoop db init' or 'sicoop db seed')"));
+}
 
 }  // namespace sicoop::cli

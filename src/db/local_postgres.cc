@@ -1,0 +1,131 @@
+#include "db/local_postgres.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "common/process.h"
+#include "db/connection.h"
+
+namespace sicoop::db {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The bin folder of the newest installed PostgreSQL (Debian layout: /usr/lib/postgresql/N/bin).
+Result<std::string> FindPostgresBin() {
+  std::vector<std::pair<int, std::string>> found;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", error)) {
+    fs::path bin = entry.path() / "bin";
+    if (fs::exists(bin / "initdb") && fs::exists(bin / "pg_ctl")) {
+      found.emplace_back(std::atoi(entry.path().filename().c_str()), bin.string());
+    }
+  }
+  if (found.empty()) {
+    return Status::Failure("no PostgreSQL server found in /usr/lib/postgresql/*/bin: install postgresql-15 "
+                           "(scripts/setup.sh does)");
+  }
+  return std::max_element(found.begin(), found.end())->second;
+}
+
+std::string RandomPassword() {
+  std::random_device device;
+  std::string password;
+  const char* digits = "0123456789abcdef";
+  for (int i = 0; i < 24; ++i) password += digits[device() % 16];
+  return password;
+}
+
+// Gives the folder to the server's user, who must own its data directory.
+Status HandOver(const std::string& folder, const std::string& user) {
+  if (user.empty()) return Status::Ok();
+  passwd* pw = getpwnam(user.c_str());
+  if (pw == nullptr) return Status::Failure("no '" + user + "' user to run PostgreSQL as (install postgresql-15)");
+  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+    if (chown(entry.path().c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+      return Status::Failure("cannot give " + entry.path().string() + " to user " + user);
+    }
+  }
+  if (chown(folder.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+    return Status::Failure("cannot give " + folder + " to user " + user);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
+  std::unique_ptr<LocalPostgres> server(new LocalPostgres());
+  SICOOP_ASSIGN_OR_RETURN(server->bin_dir_, FindPostgresBin());
+  std::string pattern = (fs::temp_directory_path() / "sicoop-postgres-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return Status::Failure("cannot create a temporary folder in " + fs::temp_directory_path().string());
+  }
+  server->folder_ = pattern;
+  server->password_ = RandomPassword();
+  server->run_as_ = geteuid() == 0 ? "postgres" : "";
+  SICOOP_ASSIGN_OR_RETURN(server->port_, FindFreePort());
+
+  const std::string data = server->folder_ + "/data";
+  const std::string log = server->folder_ + "/postgres.log";
+  const std::string pwfile = server->folder_ + "/pwfile";
+  std::ofstream(pwfile) << server->password_ << "\n";
+  SICOOP_RETURN_IF_ERROR(HandOver(server->folder_, server->run_as_));
+
+  ProcessSpec initdb;
+  initdb.argv = {server->bin_dir_ + "/initdb", "-D", data, "-U", "sicoop", "--pwfile=" + pwfile,
+                 "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"};
+  initdb.log_file = log;
+  initdb.working_dir = server->folder_;
+  initdb.run_as_user = server->run_as_;
+  SICOOP_ASSIGN_OR_RETURN(int initdb_exit, RunProcess(initdb));
+  fs::remove(pwfile);
+  if (initdb_exit != 0) {
+    return Status::Failure("initdb of a throwaway PostgreSQL failed (exit " + std::to_string(initdb_exit) +
+                           "); see " + log + ":\n" + TailOfFile(log, 10));
+  }
+
+  ProcessSpec start;
+  start.argv = {server->bin_dir_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o",
+                "-c listen_addresses=127.0.0.1 -p " + std::to_string(server->port_) + " -k " + server->folder_ +
+                    " -c fsync=off -c full_page_writes=off",
+                "start"};
+  start.working_dir = server->folder_;
+  start.run_as_user = server->run_as_;
+  SICOOP_ASSIGN_OR_RETURN(int start_exit, RunProcess(start));
+  server->running_ = true;  // pg_ctl may have started it even when the wait failed: stop it anyway
+  if (start_exit != 0) {
+    return Status::Failure("a throwaway PostgreSQL did not start within 60 s; see " + log + ":\n" +
+                           TailOfFile(log, 10));
+  }
+
+  DbUrl admin{Dialect::kPostgres, "sicoop", server->password_, "127.0.0.1", server->port_, "postgres"};
+  SICOOP_ASSIGN_OR_RETURN(auto connection, Connect(admin));
+  SICOOP_RETURN_IF_ERROR(connection->Execute("CREATE DATABASE sicoop"));
+  return server;
+}
+
+LocalPostgres::~LocalPostgres() {
+  if (running_) {
+    ProcessSpec stop;
+    stop.argv = {bin_dir_ + "/pg_ctl", "-D", folder_ + "/data", "-m", "fast", "-w", "-t", "30", "stop"};
+    stop.working_dir = folder_;
+    stop.run_as_user = run_as_;
+    (void)RunProcess(stop);
+  }
+  std::error_code ignored;
+  if (!folder_.empty()) fs::remove_all(folder_, ignored);
+}
+
+std::string LocalPostgres::url() const {
+  // The password is hex, so it needs no percent-encoding.
+  return "postgresql://sicoop:" + password_ + "@127.0.0.1:" + std::to_string(port_) + "/sicoop";
+}
+
+}  // namespace sicoop::db

@@ -1,0 +1,37 @@
+// A throwaway PostgreSQL for `sicoop demo`: a new cluster in a temporary folder, listening on a free
+// port of 127.0.0.1 with password authentication, removed with everything in it when the object is
+// destroyed. When sicoop runs as root the server runs as the `postgres` user, which PostgreSQL
+// requires.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace sicoop::db {
+
+class LocalPostgres {
+ public:
+  // Creates the cluster (initdb of the newest /usr/lib/postgresql/*/bin), starts it (bounded waits)
+  // and creates the database "sicoop". A failure names the step and the log to read.
+  static Result<std::unique_ptr<LocalPostgres>> Start();
+
+  // Stops the server (fast shutdown) and removes the folder.
+  ~LocalPostgres();
+  LocalPostgres(const LocalPostgres&) = delete;
+  LocalPostgres& operator=(const LocalPostgres&) = delete;
+
+  // postgresql://sicoop:PASSWORD@127.0.0.1:PORT/sicoop, percent-encoded; the password is random.
+  std::string url() const;
+  const std::string& folder() const { return folder_; }
+
+ private:
+  LocalPostgres() = default;
+
+  std::string bin_dir_, folder_, password_, run_as_;
+  int port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace sicoop::db

@@ -1,0 +1,28 @@
+// What the cooperative's cards buy: merchants grouped by category (mercado, farmácia, posto,
+// restaurante, lanchonete, transporte, e-commerce, assinatura, vestuário, casa e construção), each
+// category with its own share of transactions, amount distribution (log-normal, in cents, clamped to
+// a plausible range) and hours of the day.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "db/rng.h"
+
+namespace sicoop::db {
+
+struct Purchase {
+  std::string_view category;
+  std::string_view merchant;  // as it appears on a statement, e.g. "Drogaria São Paulo"
+  bool online = false;        // online merchants carry no city in the description
+  int64_t cents = 0;          // > 0
+  int hour = 0;               // 0..23
+};
+
+Purchase MakePurchase(Rng& rng);
+
+// The Brazilian cities (with accents) where the cooperative's cards are used.
+std::string_view CityName(int city);
+int CityCount();
+
+}  // namespace sicoop::db

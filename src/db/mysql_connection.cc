@@ -1,0 +1,203 @@
+#include "db/mysql_connection.h"
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "db/bulk_text.h"
+
+namespace sicoop::db {
+namespace {
+
+std::string ConnectHint(unsigned error) {
+  switch (error) {
+    case ER_ACCESS_DENIED_ERROR:
+      return "check the user and password";
+    case ER_BAD_DB_ERROR:
+      return "check the database name, or create the database";
+    case ER_DBACCESS_DENIED_ERROR:
+      return "grant this user access to the database";
+    default:
+      return "check that the server is running and that the host and port are right";
+  }
+}
+
+bool IsConnectionLost(unsigned error) {
+  return error == CR_SERVER_LOST || error == CR_SERVER_GONE_ERROR || error == ER_CONNECTION_KILLED ||
+         error == ER_QUERY_INTERRUPTED;
+}
+
+// State of one LOAD DATA LOCAL INFILE: the server pulls bytes through ReadInfile, which refills
+// from the ChunkSource. Connector/C calls these on the thread that runs the query.
+struct InfileFeed {
+  const ChunkSource* next_chunk = nullptr;
+  std::string chunk;
+  size_t offset = 0;
+  bool done = false;
+  Status error;
+  int64_t rows_sent = 0;
+};
+
+int InitInfile(void** ptr, const char*, void* userdata) {
+  *ptr = userdata;
+  return 0;
+}
+
+int ReadInfile(void* ptr, char* buf, unsigned int buf_len) {
+  auto* feed = static_cast<InfileFeed*>(ptr);
+  while (feed->offset == feed->chunk.size() && !feed->done) {
+    auto more = (*feed->next_chunk)(feed->chunk);
+    feed->offset = 0;
+    if (!more.ok()) {
+      feed->error = more.status();
+      return -1;
+    }
+    if (!*more) {
+      feed->chunk.clear();
+      feed->done = true;
+    }
+  }
+  size_t n = std::min<size_t>(buf_len, feed->chunk.size() - feed->offset);
+  std::memcpy(buf, feed->chunk.data() + feed->offset, n);
+  feed->offset += n;
+  return static_cast<int>(n);
+}
+
+void EndInfile(void*) {}
+
+int InfileError(void* ptr, char* buf, unsigned int buf_len) {
+  auto* feed = static_cast<InfileFeed*>(ptr);
+  std::snprintf(buf, buf_len, "%s", feed->error.message().c_str());
+  return CR_UNKNOWN_ERROR;
+}
+
+class MysqlConnection : public Connection {
+ public:
+  MysqlConnection(DbUrl url, MYSQL* mysql) : Connection(std::move(url)), mysql_(mysql) {}
+  ~MysqlConnection() override { mysql_close(mysql_); }
+
+  Status Execute(const std::string& sql) override {
+    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error("statement");
+    // Every statement of a multi-statement text has a result to consume; an error stops the chain.
+    while (true) {
+      if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);
+      int next = mysql_next_result(mysql_);
+      if (next == -1) return Status::Ok();
+      if (next > 0) return Error("statement");
+    }
+  }
+
+  Result<std::vector<Row>> Query(const std::string& sql) override {
+    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error("query");
+    MYSQL_RES* result = mysql_store_result(mysql_);
+    if (result == nullptr) {
+      if (mysql_field_count(mysql_) != 0) return Error("query");
+      return std::vector<Row>{};
+    }
+    std::vector<Row> rows;
+    rows.reserve(mysql_num_rows(result));
+    unsigned columns = mysql_num_fields(result);
+    while (MYSQL_ROW values = mysql_fetch_row(result)) {
+      unsigned long* lengths = mysql_fetch_lengths(result);
+      Row& row = rows.emplace_back();
+      row.reserve(columns);
+      for (unsigned c = 0; c < columns; ++c) {
+        if (values[c] == nullptr) {
+          row.emplace_back(std::nullopt);
+        } else {
+          row.emplace_back(std::string(values[c], lengths[c]));
+        }
+      }
+    }
+    mysql_free_result(result);
+    while (mysql_next_result(mysql_) == 0) {
+    }
+    return rows;
+  }
+
+  Result<int64_t> BulkLoad(const std::string& table, const std::vector<std::string>& columns,
+                           const ChunkSource& next_chunk) override {
+    // The defaults of LOAD DATA (FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY
+    // '\n') are the shared bulk text format; the file name is a placeholder the handler ignores.
+    std::string sql =
+        "LOAD DATA LOCAL INFILE 'sicoop-stream' INTO TABLE " + table + " CHARACTER SET utf8mb4 " + ColumnList(columns);
+    InfileFeed feed;
+    feed.next_chunk = &next_chunk;
+    mysql_set_local_infile_handler(mysql_, InitInfile, ReadInfile, EndInfile, InfileError, &feed);
+    int failed = mysql_real_query(mysql_, sql.data(), sql.size());
+    mysql_set_local_infile_default(mysql_);
+    if (!feed.error.ok()) return feed.error;
+    if (failed != 0) return Error("LOAD DATA into " + table).WithContext("loading table " + table);
+    auto stored = static_cast<int64_t>(mysql_affected_rows(mysql_));
+    // LOCAL makes the server skip bad rows with a warning instead of failing; sicoop treats any
+    // warning as a failed load so that a half-loaded table is never reported as loaded.
+    if (mysql_warning_count(mysql_) > 0) {
+      auto warnings = Query("SHOW WARNINGS LIMIT 1");
+      std::string first = warnings.ok() && !warnings->empty() && warnings->front().size() >= 3
+                              ? warnings->front()[2].value_or("")
+                              : "";
+      return Status::Failure("loading table " + table + " into " + Describe() + " produced " +
+                             std::to_string(mysql_warning_count(mysql_)) + " warning(s), the first: " + first);
+    }
+    return stored;
+  }
+
+  std::string QuoteLiteral(std::string_view text) override {
+    std::string quoted(text.size() * 2 + 3, '\0');
+    quoted[0] = '\'';
+    // Escapes according to the session's NO_BACKSLASH_ESCAPES status, which the server reports.
+    unsigned long n = mysql_real_escape_string(mysql_, quoted.data() + 1, text.data(), text.size());
+    quoted.resize(n + 1);
+    return quoted + "'";
+  }
+
+  Result<int64_t> SessionId() override { return static_cast<int64_t>(mysql_thread_id(mysql_)); }
+
+ private:
+  Status Error(const std::string& what) {
+    unsigned error = mysql_errno(mysql_);
+    if (IsConnectionLost(error)) {
+      return Status::Failure("lost the connection to " + Describe() + ": " + mysql_error(mysql_) +
+                             " — the transaction was rolled back; check that the server is still running, then retry");
+    }
+    if (error == ER_NOT_ALLOWED_COMMAND || error == ER_LOAD_INFILE_CAPABILITY_DISABLED) {
+      return Status::Failure(what + " failed on " + Describe() + ": " + mysql_error(mysql_) +
+                             " — the server must allow LOCAL INFILE: SET GLOBAL local_infile = 1");
+    }
+    return Status::Failure(what + " failed on " + Describe() + ": " + mysql_error(mysql_));
+  }
+
+  MYSQL* mysql_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> ConnectMysql(const DbUrl& url) {
+  // mysql_library_init is not thread-safe; mysql_init calls it on first use.
+  static std::once_flag library_init;
+  std::call_once(library_init, [] { mysql_library_init(0, nullptr, nullptr); });
+  MYSQL* mysql = mysql_init(nullptr);
+  if (mysql == nullptr) return Status::Failure("cannot connect to MySQL/MariaDB: out of memory");
+  unsigned int timeout = 10;
+  unsigned int local_infile = 1;
+  // A URL names host:port, so always TCP (for "localhost" the client would pick the Unix socket).
+  mysql_protocol_type protocol = MYSQL_PROTOCOL_TCP;
+  mysql_options(mysql, MYSQL_OPT_PROTOCOL, &protocol);
+  mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
+  mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (mysql_real_connect(mysql, url.host.c_str(), url.user.c_str(), url.password.c_str(), url.database.c_str(),
+                         static_cast<unsigned>(url.port), nullptr, CLIENT_MULTI_STATEMENTS) == nullptr) {
+    unsigned error = mysql_errno(mysql);
+    std::string message = mysql_error(mysql);
+    mysql_close(mysql);
+    return Status::Failure("cannot connect to MySQL/MariaDB at " + url.Endpoint() + " (database " + url.database +
+                           "): " + message + " — " + ConnectHint(error));
+  }
+  return std::unique_ptr<Connection>(new MysqlConnection(url, mysql));
+}
+
+}  // namespace sicoop::db
