@@ -73,6 +73,8 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
   SICOOP_ASSIGN_OR_RETURN(server->port_, FindFreePort());
 
   const std::string data = server->folder_ + "/data";
+  // Separate logs: sicoop opens initdb's (as root, when root), the server opens its own as its user.
+  const std::string initdb_log = server->folder_ + "/initdb.log";
   const std::string log = server->folder_ + "/postgres.log";
   const std::string pwfile = server->folder_ + "/pwfile";
   std::ofstream(pwfile) << server->password_ << "\n";
@@ -81,14 +83,14 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
   ProcessSpec initdb;
   initdb.argv = {server->bin_dir_ + "/initdb", "-D", data, "-U", "sicoop", "--pwfile=" + pwfile,
                  "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"};
-  initdb.log_file = log;
+  initdb.log_file = initdb_log;
   initdb.working_dir = server->folder_;
   initdb.run_as_user = server->run_as_;
   SICOOP_ASSIGN_OR_RETURN(int initdb_exit, RunProcess(initdb));
   fs::remove(pwfile);
   if (initdb_exit != 0) {
     return Status::Failure("initdb of a throwaway PostgreSQL failed (exit " + std::to_string(initdb_exit) +
-                           "); see " + log + ":\n" + TailOfFile(log, 10));
+                           "); the end of its log:\n" + TailOfFile(initdb_log, 10));
   }
 
   ProcessSpec start;
@@ -101,7 +103,7 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
   SICOOP_ASSIGN_OR_RETURN(int start_exit, RunProcess(start));
   server->running_ = true;  // pg_ctl may have started it even when the wait failed: stop it anyway
   if (start_exit != 0) {
-    return Status::Failure("a throwaway PostgreSQL did not start within 60 s; see " + log + ":\n" +
+    return Status::Failure("a throwaway PostgreSQL did not start within 60 s; the end of its log:\n" +
                            TailOfFile(log, 10));
   }
 

@@ -14,7 +14,8 @@ namespace sicoop::db {
 class LocalPostgres {
  public:
   // Creates the cluster (initdb of the newest /usr/lib/postgresql/*/bin), starts it (bounded waits)
-  // and creates the database "sicoop". A failure names the step and the log to read.
+  // and creates the database "sicoop". A failure names the step and quotes the end of its log
+  // (the folder, log included, is removed).
   static Result<std::unique_ptr<LocalPostgres>> Start();
 
   // Stops the server (fast shutdown) and removes the folder.

@@ -1,0 +1,71 @@
+// `sicoop db init|seed` as a user runs them: exit statuses, messages, the summary line.
+#include <gtest/gtest.h>
+
+#include "fresh_database.h"
+#include "support/run_sicoop.h"
+
+namespace sicoop::testing {
+namespace {
+
+constexpr const char* kHarnessPassword = "p@ss:w0rd/%";
+
+void ExpectNoPassword(const RunResult& run) {
+  EXPECT_EQ(run.output.find(kHarnessPassword), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("p%40ss"), std::string::npos) << run.output;
+}
+
+TEST(DbCommandTest, InitThenSeedPrintsASummary) {
+  FreshDatabase db = MakeFreshDatabase("postgres");
+  ASSERT_TRUE(db.connection);
+  RunResult seed_first = RunSicoop({"db", "seed", "--db", db.url});
+  EXPECT_EQ(seed_first.exit_code, 1) << seed_first.output;
+  EXPECT_NE(seed_first.output.find("sicoop db init"), std::string::npos) << seed_first.output;
+  ExpectNoPassword(seed_first);
+
+  RunResult init = RunSicoop({"db", "init", "--db", db.url});
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  RunResult seed = RunSicoop({"db", "seed", "--db", db.url, "--movimentos", "2000", "--seed", "3"});
+  ASSERT_EQ(seed.exit_code, 0) << seed.output;
+  EXPECT_NE(seed.output.find("2000 movimentos"), std::string::npos) << seed.output;
+  EXPECT_NE(seed.output.find("rows/s"), std::string::npos) << seed.output;
+  EXPECT_EQ(seed.output.find("seeding movimento:"), std::string::npos) << "progress only on a terminal";
+  ExpectNoPassword(seed);
+}
+
+TEST(DbCommandTest, MysqlSeedAppends) {
+  FreshDatabase db = MakeFreshDatabase("mysql");
+  ASSERT_TRUE(db.connection);
+  ASSERT_EQ(RunSicoop({"db", "init", "--db", db.url}).exit_code, 0);
+  ASSERT_EQ(RunSicoop({"db", "seed", "--db", db.url, "--movimentos", "500"}).exit_code, 0);
+  RunResult again = RunSicoop({"db", "seed", "--db", db.url, "--movimentos", "500"});
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  RunResult append = RunSicoop({"db", "seed", "--db", db.url, "--movimentos", "500", "--append"});
+  ASSERT_EQ(append.exit_code, 0) << append.output;
+  auto rows = db.connection->Query("SELECT COUNT(*), MAX(id) FROM movimento");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0][0], "1000");
+  EXPECT_EQ((*rows)[0][1], "1000");
+}
+
+TEST(DbCommandTest, UsageErrorsExitWithTwo) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"db"},
+           {"db", "drop"},
+           {"db", "init"},
+           {"db", "seed", "--db", "postgresql://u:Secr3t@h/d", "--movimentos", "-5"},
+           {"db", "seed", "--db", "postgresql://u:Secr3t@h/d", "--movimentos", "lots"},
+           {"db", "seed", "--db", "postgresql://u:Secr3t@h/d", "--to", "2024-02-30"},
+           {"db", "seed", "--db", "ftp://u:Secr3t@h/d"},
+       }) {
+    RunResult run = RunSicoop(args);
+    EXPECT_EQ(run.exit_code, 2) << args.back() << ": " << run.output;
+    EXPECT_EQ(run.output.find("Secr3t"), std::string::npos) << run.output;
+  }
+  RunResult help = RunSicoop({"db", "seed", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--movimentos"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("--append"), std::string::npos) << help.output;
+}
+
+}  // namespace
+}  // namespace sicoop::testing
