@@ -1,7 +1,141 @@
+// sicoop spark start|stop|status: a local Spark Connect server kept running between runs, so that
+// etl and demo skip Spark's startup. Wires the command line to src/spark/local_server.h.
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "spark/local_server.h"
+#include "spark/session.h"
 
 namespace sicoop::cli {
+namespace {
 
-int RunSpark(const std::vector<std::string>&) { return ExitStatusOf(Status::Failure("not implemented yet")); }
+const CommandSpec kStartSpec = {
+    "sicoop spark start [--port N] [--memory SIZE]",
+    "Starts a local Spark Connect server (Spark in local[*] mode, listening on 127.0.0.1) and waits\n"
+    "until it answers. etl and demo without --spark use it. Its state and log are kept in\n"
+    "$SICOOP_STATE_DIR (default: the sicoop cache's spark-server folder).",
+    {
+        {"port", "N", "port to listen on (default: a free one)", ""},
+        {"memory", "SIZE", "driver memory, as in spark-submit: 2g, 512m ($SICOOP_SPARK_MEMORY)",
+         spark::DefaultDriverMemory()},
+    }};
+
+const CommandSpec kStopSpec = {"sicoop spark stop", "Stops the local Spark Connect server, if one runs.", {}};
+
+const CommandSpec kStatusSpec = {
+    "sicoop spark status",
+    "Shows the local Spark Connect server: endpoint, pid, log and Spark version. Exit status 1 when\n"
+    "none runs.",
+    {}};
+
+constexpr const char* kSparkUsage =
+    "usage: sicoop spark start [--port N] [--memory SIZE]\n"
+    "       sicoop spark stop\n"
+    "       sicoop spark status\n"
+    "'sicoop spark start --help' describes the options.\n";
+
+// Parses the command line of `spec`; sets `help_shown` when --help printed the help instead.
+Result<ParsedOptions> Parse(const CommandSpec& spec, const std::vector<std::string>& args, bool& help_shown) {
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(spec, args));
+  help_shown = parsed.help_requested();
+  if (help_shown) std::cout << HelpText(spec);
+  return parsed;
+}
+
+// "4g", "512m", "2048k", "1073741824": what spark-submit's --driver-memory accepts.
+Status CheckMemory(const std::string& memory) {
+  size_t digits = 0;
+  while (digits < memory.size() && std::isdigit(static_cast<unsigned char>(memory[digits]))) ++digits;
+  std::string unit = memory.substr(digits);
+  bool unit_ok = unit.empty() || (unit.size() == 1 && std::string("kKmMgGtT").find(unit[0]) != std::string::npos);
+  if (digits == 0 || !unit_ok) {
+    return Status::Usage("--memory must be a size such as 4g or 512m, not '" + memory + "'");
+  }
+  return Status::Ok();
+}
+
+void PrintServer(const spark::LocalServerState& state) {
+  std::printf("endpoint  %s\npid       %d\nlog       %s\n", state.endpoint().Redacted().c_str(),
+              static_cast<int>(state.pid), state.log_file.c_str());
+}
+
+Status Start(const std::vector<std::string>& args) {
+  bool help_shown = false;
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kStartSpec, args, help_shown));
+  if (help_shown) return Status::Ok();
+  spark::LocalServerOptions options;
+  if (parsed.Has("port")) {
+    SICOOP_ASSIGN_OR_RETURN(int64_t port, parsed.GetInt("port", 1, 65535));
+    options.port = static_cast<int>(port);
+  }
+  options.driver_memory = parsed.Get("memory");
+  SICOOP_RETURN_IF_ERROR(CheckMemory(options.driver_memory));
+  if (auto running = spark::RunningLocalServer(options.state_dir)) {
+    std::printf("a local Spark Connect server already runs:\n");
+    PrintServer(*running);
+    if (options.port != 0 && options.port != running->port) {
+      return Status::Failure("it listens on port " + std::to_string(running->port) + ", not " +
+                             std::to_string(options.port) + ": run 'sicoop spark stop' first");
+    }
+    return Status::Ok();
+  }
+  std::fprintf(stderr, "starting a local Spark Connect server (this takes 15-30 s)...\n");
+  SICOOP_ASSIGN_OR_RETURN(spark::LocalServerState state, spark::StartLocalServer(options));
+  std::printf("local Spark Connect server started:\n");
+  PrintServer(state);
+  return Status::Ok();
+}
+
+Status Stop(const std::vector<std::string>& args) {
+  bool help_shown = false;
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kStopSpec, args, help_shown));
+  if (help_shown) return Status::Ok();
+  auto running = spark::RunningLocalServer(spark::DefaultStateDir());
+  if (!running) {
+    std::printf("no local Spark Connect server runs\n");
+    return Status::Ok();
+  }
+  SICOOP_RETURN_IF_ERROR(spark::StopLocalServer(spark::DefaultStateDir()));
+  std::printf("stopped the local Spark Connect server at %s (pid %d)\n", running->endpoint().Redacted().c_str(),
+              static_cast<int>(running->pid));
+  return Status::Ok();
+}
+
+Status ShowStatus(const std::vector<std::string>& args) {
+  bool help_shown = false;
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kStatusSpec, args, help_shown));
+  if (help_shown) return Status::Ok();
+  auto running = spark::RunningLocalServer(spark::DefaultStateDir());
+  if (!running) {
+    return Status::Failure("no local Spark Connect server runs (state folder " + spark::DefaultStateDir().string() +
+                           "): start one with 'sicoop spark start'");
+  }
+  PrintServer(*running);
+  SICOOP_ASSIGN_OR_RETURN(auto session, spark::SparkSession::Connect(running->endpoint()));
+  SICOOP_ASSIGN_OR_RETURN(std::string version, session->Version());
+  std::printf("version   Spark %s\n", version.c_str());
+  return session->Close();
+}
+
+}  // namespace
+
+int RunSpark(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << kSparkUsage;
+    return 2;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "start") return ExitStatusOf(Start(rest));
+  if (args[0] == "stop") return ExitStatusOf(Stop(rest));
+  if (args[0] == "status") return ExitStatusOf(ShowStatus(rest));
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << kSparkUsage;
+    return 0;
+  }
+  return ExitStatusOf(Status::Usage("unknown spark command '" + args[0] + "' (use start, stop or status)"));
+}
 
 }  // namespace sicoop::cli

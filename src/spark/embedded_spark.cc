@@ -1,0 +1,95 @@
+#include "spark/local_server.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "spark/session.h"
+
+namespace sicoop::spark {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The process group of the server this run started, for the signal handlers; 0 when none.
+std::atomic<pid_t> g_owned_server{0};
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP};
+struct sigaction g_previous_actions[std::size(kForwardedSignals)];
+
+// Stops the server, then lets the signal do what it would have done (normally: end the process).
+void OnTerminatingSignal(int signal_number) {
+  SignalLocalServerGroup(g_owned_server.exchange(0));
+  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+    if (kForwardedSignals[i] == signal_number) sigaction(signal_number, &g_previous_actions[i], nullptr);
+  }
+  raise(signal_number);
+}
+
+void GuardAgainstSignals(pid_t server) {
+  g_owned_server = server;
+  struct sigaction action {};
+  action.sa_handler = OnTerminatingSignal;
+  sigemptyset(&action.sa_mask);
+  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+    sigaction(kForwardedSignals[i], &action, &g_previous_actions[i]);
+  }
+}
+
+void ReleaseSignalGuard() {
+  if (g_owned_server.exchange(0) == 0) return;
+  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+    sigaction(kForwardedSignals[i], &g_previous_actions[i], nullptr);
+  }
+}
+
+bool Answers(const ConnectionString& endpoint) {
+  SessionOptions probe;
+  probe.connect_timeout = std::chrono::seconds(5);
+  auto session = SparkSession::Connect(endpoint, probe);
+  return session.ok() && (*session)->Close().ok();
+}
+
+}  // namespace
+
+Result<EmbeddedSpark> EmbeddedSpark::Start() {
+  fs::path shared_dir = DefaultStateDir();
+  if (auto running = RunningLocalServer(shared_dir); running && Answers(running->endpoint())) {
+    return EmbeddedSpark(running->endpoint(), std::nullopt);
+  }
+  // A private state folder per run: runs never share, stop or overwrite each other's servers.
+  LocalServerOptions options;
+  options.state_dir = shared_dir / ("run-" + std::to_string(getpid()));
+  SICOOP_ASSIGN_OR_RETURN(LocalServerState state, StartLocalServer(options));
+  GuardAgainstSignals(state.pid);
+  return EmbeddedSpark(state.endpoint(), options.state_dir);
+}
+
+EmbeddedSpark::EmbeddedSpark(EmbeddedSpark&& other) noexcept
+    : endpoint_(std::move(other.endpoint_)), owned_state_dir_(std::move(other.owned_state_dir_)) {
+  other.owned_state_dir_.reset();
+}
+
+EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
+  if (this != &other) {
+    Stop();
+    endpoint_ = std::move(other.endpoint_);
+    owned_state_dir_ = std::move(other.owned_state_dir_);
+    other.owned_state_dir_.reset();
+  }
+  return *this;
+}
+
+EmbeddedSpark::~EmbeddedSpark() { Stop(); }
+
+void EmbeddedSpark::Stop() {
+  if (!owned_state_dir_) return;
+  if (StopLocalServer(*owned_state_dir_).ok()) {
+    std::error_code error;
+    fs::remove_all(*owned_state_dir_, error);  // its log and scratch files served this run only
+  }
+  ReleaseSignalGuard();
+  owned_state_dir_.reset();
+}
+
+}  // namespace sicoop::spark

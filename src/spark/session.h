@@ -1,0 +1,69 @@
+// SparkSession: one Spark Connect session on an endpoint, with PySpark's vocabulary
+// (spark.read, spark.sql, spark.version, spark.conf.set, spark.stop).
+//
+//   SICOOP_ASSIGN_OR_RETURN(auto spark, SparkSession::Connect(endpoint, {}));
+//   SICOOP_ASSIGN_OR_RETURN(Rows rows, spark->Sql("SELECT 1 AS one").Collect());
+//
+// Errors from Spark come back as Status::Failure("Spark: [ERROR_CLASS] message..."), with the first
+// lines of Spark's message (FetchErrorDetails when the server offers it), never a JVM stack trace.
+// A session is used from one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "spark/connection_string.h"
+#include "spark/dataframe.h"
+#include "spark/execution_progress.h"
+#include "spark/reader.h"
+
+namespace sicoop::spark {
+
+class SparkConnectClient;
+
+struct SessionOptions {
+  // How long Connect waits for the endpoint to accept the connection and answer.
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(20);
+  // Spark SQL settings applied to the session once connected (spark.conf.set).
+  std::map<std::string, std::string> conf;
+};
+
+class SparkSession {
+ public:
+  // Opens a session on `endpoint` and checks that it answers (it asks for the Spark version). An
+  // endpoint that does not answer within options.connect_timeout is a Failure that names it
+  // (redacted) and says what to check.
+  static Result<std::unique_ptr<SparkSession>> Connect(const ConnectionString& endpoint,
+                                                       SessionOptions options = {});
+  ~SparkSession();  // Close()s, ignoring errors
+  SparkSession(const SparkSession&) = delete;
+  SparkSession& operator=(const SparkSession&) = delete;
+
+  DataFrameReader Read();
+  // A DataFrame for a SQL query. It runs when an action asks for it; SQL errors surface there.
+  DataFrame Sql(std::string query);
+  // The server's Spark version, e.g. "4.0.1".
+  Result<std::string> Version();
+  Status SetConf(const std::map<std::string, std::string>& conf);
+  // Called with each progress report Spark sends while a plan runs (every
+  // spark.connect.progress.reportInterval, 2 s by default), on the thread that runs the action.
+  void SetProgressHandler(std::function<void(const ExecutionProgress&)> handler);
+  // Releases the session on the server (its temp views go with it). Idempotent.
+  Status Close();
+
+  const ConnectionString& endpoint() const;
+  const std::string& session_id() const;
+  // The protocol client behind this session; for src/spark's own use.
+  SparkConnectClient& client() { return *client_; }
+
+ private:
+  explicit SparkSession(std::unique_ptr<SparkConnectClient> client);
+  std::unique_ptr<SparkConnectClient> client_;
+  bool closed_ = false;
+};
+
+}  // namespace sicoop::spark
