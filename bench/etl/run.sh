@@ -43,6 +43,7 @@ ensure_gnu_time() {  # /usr/bin/time -v gives wall time and peak RSS; the shell 
   [ -x /usr/bin/time ] && return 0
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   log "installing the Debian package 'time'"
+  $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends time >/dev/null
 }
 
@@ -108,7 +109,7 @@ naive_spark() {  # case (c), on the pinned Spark runtime in local[*] mode
     --conf spark.ui.enabled=false "$here/naive_spark.py" "$out"
 }
 
-same_file() {  # prints whether two case outputs are byte-identical
+same_file() {  # same_file CASE1 CASE2: records whether both outputs are byte-identical
   local a="$work/out/$1/movimento_flat.csv" b="$work/out/$2/movimento_flat.csv"
   [ -f "$a" ] && [ -f "$b" ] || return 0
   if cmp -s "$a" "$b"; then echo "identical" ; else echo "DIFFERENT"; fi > "$work/logs/cmp-$1-$2"
@@ -154,7 +155,9 @@ report() {  # the table and the ratios, from rows.tsv and the cmp results
               printf "%-24s %8s %8s %8s\n", keys[i], ratio("a", "b", keys[i]), ratio("c", "a", keys[i]), ratio("d", "a", keys[i]) }
     ' "$work/rows.tsv"
     echo
-    for f in "$work"/logs/cmp-*; do [ -f "$f" ] && echo "output ${f##*/cmp-}: $(cat "$f")"; done
+    for f in "$work"/logs/cmp-*; do
+      if [ -f "$f" ]; then echo "output ${f##*/cmp-}: $(cat "$f")"; fi
+    done
   } | tee "$results"
 }
 
