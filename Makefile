@@ -24,7 +24,8 @@ unit: build
 	@cd $(BUILD) && ctest --output-on-failure -L unit
 
 bench: build
-	@bash bench/run.sh
+	@bash bench/seed/run.sh
+	@bash bench/etl/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -15,7 +15,7 @@ counts=("${@:-1000000}")
 cache="${SICOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sicoop}"
 venv="$cache/bench-venv"
 
-if [ -x "$build/sicoop" ]; then sicoop_db=("$build/sicoop" db); else sicoop_db=("$build/bench/sicoop-db"); fi
+sicoop_db=("$build/sicoop" db)
 work="$(mktemp -d "${TMPDIR:-/tmp}/sicoop-seed-bench.XXXXXX")"
 chmod 755 "$work"  # the PostgreSQL server runs as its own user and must reach its folder
 servers="$work/servers"

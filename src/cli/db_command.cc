@@ -96,6 +96,7 @@ Status SeedCommand(const std::vector<std::string>& args) {
   SICOOP_ASSIGN_OR_RETURN(options.batch, parsed.GetInt("batch", 1, 1000000));
   options.append = parsed.Has("append");
   options.truncate = parsed.Has("truncate");
+  SICOOP_RETURN_IF_ERROR(db::CheckSeedOptions(options));
   SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed));
   std::function<void(const db::SeedProgress&)> progress;
   if (isatty(STDERR_FILENO) == 1) progress = ShowProgress;

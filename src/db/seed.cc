@@ -49,6 +49,12 @@ Result<Plan> Validate(const SeedOptions& options) {
   return plan;
 }
 
+}  // namespace
+
+Status CheckSeedOptions(const SeedOptions& options) { return Validate(options).status(); }
+
+namespace {
+
 // The largest id of `table`, or nullopt when it is empty.
 Result<std::optional<int64_t>> MaxId(Connection& connection, const std::string& table) {
   SICOOP_ASSIGN_OR_RETURN(auto rows, connection.Query("SELECT MAX(id) FROM " + table));

@@ -56,6 +56,10 @@ struct SeedProgress {
 constexpr int64_t kMaxAssociados = 5'000'000;
 constexpr int64_t kMaxMovimentos = 2'000'000'000;
 
+// The usage errors of Seed, found without a database: for a command line to refuse bad options
+// before it connects.
+Status CheckSeedOptions(const SeedOptions& options);
+
 // Adds the rows. Usage errors: counts out of range, --from after --to, --append with --truncate,
 // movimentos without any card. Failures: no schema (points at `sicoop db init`), tables already
 // holding rows without --append/--truncate, any database error. `progress`, when set, is called on

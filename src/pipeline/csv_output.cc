@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -117,10 +118,13 @@ Status CheckOutputDir(const fs::path& output_dir) {
     return Status::Failure("output path " + output_dir.string() + " is not a folder (" +
                            existing.string() + " is a file): give --output a folder path");
   }
-  if (access(existing.c_str(), W_OK | X_OK) != 0) {
+  // Permission bits do not tell (root passes access(2) on /proc, a read-only mount, ...): try it.
+  fs::path probe = existing / (".sicoop-probe-" + std::to_string(getpid()));
+  if (mkdir(probe.c_str(), 0700) != 0) {
     return Status::Failure("output folder " + output_dir.string() + " is not writable (" +
                            existing.string() + ": " + ErrnoText() + "): choose a writable --output");
   }
+  rmdir(probe.c_str());
   return Status::Ok();
 }
 

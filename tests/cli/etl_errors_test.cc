@@ -8,9 +8,8 @@
 #include <sstream>
 
 #include "common/process.h"
-#include "db/connection.h"
-#include "db/db_url.h"
 #include "db/schema.h"
+#include "support/fresh_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -46,19 +45,13 @@ class EtlErrorsTest : public ::testing::Test {
 
   // A new PostgreSQL database of this test's own, with the schema or without it.
   std::string FreshDatabaseUrl(bool with_schema) {
-    std::string name = "etl_errors_" + std::to_string(std::hash<std::string>()(root_.string()) % 100000000);
-    std::string admin = PostgresUrl();
-    auto connection = db::Connect(*db::ParseDbUrl(admin));
-    EXPECT_TRUE(connection.ok()) << connection.status().message();
-    if (!connection.ok()) return "";
-    EXPECT_TRUE((*connection)->Execute("DROP DATABASE IF EXISTS " + name).ok());
-    EXPECT_TRUE((*connection)->Execute("CREATE DATABASE " + name).ok());
-    std::string url = WithDatabase(admin, name);
+    FreshDatabase fresh = MakeFreshDatabase("postgres");
+    if (!fresh.connection) return "";
     if (with_schema) {
-      auto source = db::Connect(*db::ParseDbUrl(url));
-      EXPECT_TRUE(source.ok() && db::InitSchema(**source).ok());
+      Status init = db::InitSchema(*fresh.connection);
+      EXPECT_TRUE(init.ok()) << init.message();
     }
-    return url;
+    return fresh.url;
   }
 
   fs::path root_;

@@ -7,7 +7,7 @@
 
 #include "common/process.h"
 #include "db/schema.h"
-#include "fresh_database.h"
+#include "support/fresh_database.h"
 #include "support/test_servers.h"
 
 namespace sicoop::testing {

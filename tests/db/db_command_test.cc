@@ -1,7 +1,7 @@
 // `sicoop db init|seed` as a user runs them: exit statuses, messages, the summary line.
 #include <gtest/gtest.h>
 
-#include "fresh_database.h"
+#include "support/fresh_database.h"
 #include "support/run_sicoop.h"
 
 namespace sicoop::testing {

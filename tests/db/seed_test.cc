@@ -6,7 +6,7 @@
 
 #include "db/card_number.h"
 #include "db/schema.h"
-#include "fresh_database.h"
+#include "support/fresh_database.h"
 
 namespace sicoop::testing {
 namespace {
@@ -45,7 +45,9 @@ class SeedTest : public ::testing::TestWithParam<std::string> {
     std::string row = "concat_ws('|', " + columns + ")";
     std::string sql = pg() ? "SELECT md5(string_agg(" + row + ", ';' ORDER BY id)) FROM " + table
                            : "SELECT MD5(GROUP_CONCAT(" + row + " ORDER BY id SEPARATOR ';')) FROM " + table;
-    if (!pg()) EXPECT_TRUE(conn().Execute("SET SESSION group_concat_max_len = 1073741824").ok());
+    if (!pg()) {
+      EXPECT_TRUE(conn().Execute("SET SESSION group_concat_max_len = 1073741824").ok());
+    }
     auto rows = conn().Query(sql);
     EXPECT_TRUE(rows.ok()) << rows.status().message();
     return rows.ok() ? (*rows)[0][0].value_or("") : "";

@@ -12,6 +12,7 @@
 #include "db/schema.h"
 #include "db/seed.h"
 #include "support/csv_reader.h"
+#include "support/fresh_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -30,29 +31,15 @@ std::string DataFile(const std::string& name) {
   return ReadFile(fs::path(SICOOP_TEST_DATA_DIR) / name);
 }
 
-std::unique_ptr<db::Connection> ConnectOrDie(const std::string& url) {
-  auto parsed = db::ParseDbUrl(url);
-  EXPECT_TRUE(parsed.ok()) << parsed.status().message();
-  auto connection = db::Connect(*parsed);
-  EXPECT_TRUE(connection.ok()) << connection.status().message();
-  return connection.ok() ? std::move(connection).value() : nullptr;
-}
-
 class EtlTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    admin_url_ = GetParam() == "postgres" ? PostgresUrl() : MysqlUrl();
-    ASSERT_FALSE(admin_url_.empty());
-    std::string name = std::string("etl_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    FreshDatabase fresh = MakeFreshDatabase(GetParam());
+    ASSERT_TRUE(fresh.connection);
+    url_ = fresh.url;
+    source_ = std::move(fresh.connection);
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     name = name.substr(0, name.find('/'));
-    for (char& c : name) c = static_cast<char>(std::tolower(c));
-    auto admin = ConnectOrDie(admin_url_);
-    ASSERT_TRUE(admin);
-    ASSERT_TRUE(admin->Execute("DROP DATABASE IF EXISTS " + name).ok());
-    ASSERT_TRUE(admin->Execute("CREATE DATABASE " + name).ok());
-    url_ = WithDatabase(admin_url_, name);
-    source_ = ConnectOrDie(url_);
-    ASSERT_TRUE(source_);
     Status init = db::InitSchema(*source_);
     ASSERT_TRUE(init.ok()) << init.message();
     output_ = fs::temp_directory_path() / ("sicoop-etl-test-" + std::to_string(getpid())) / name / GetParam();
@@ -74,7 +61,6 @@ class EtlTest : public ::testing::TestWithParam<std::string> {
     return RunSicoop(args, {{"TZ", "America/Sao_Paulo"}});
   }
 
-  std::string admin_url_;
   std::string url_;
   std::unique_ptr<db::Connection> source_;
   fs::path output_;

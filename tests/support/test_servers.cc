@@ -32,7 +32,7 @@ std::string Require(const std::map<std::string, std::string>& values, const std:
 
 std::string ServerUrl(const std::string& key) {
   const char* dir = std::getenv("SICOOP_TEST_SERVERS_DIR");
-  std::string base = dir ? dir : "";
+  std::string base = dir ? dir : SICOOP_DEFAULT_TEST_SERVERS_DIR;
   auto values = ReadEnvFile(base + "/db/servers.env");
   for (const auto& [k, v] : ReadEnvFile(base + "/spark/servers.env")) values[k] = v;
   return Require(values, key);
@@ -51,7 +51,7 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
 
 std::string SicoopBinary() {
   const char* bin = std::getenv("SICOOP_BIN");
-  return bin ? bin : "build/sicoop";
+  return bin ? bin : SICOOP_DEFAULT_BIN;
 }
 
 }  // namespace sicoop::testing

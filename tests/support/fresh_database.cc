@@ -1,4 +1,4 @@
-#include "fresh_database.h"
+#include "support/fresh_database.h"
 
 #include <gtest/gtest.h>
 
