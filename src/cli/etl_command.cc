@@ -29,8 +29,9 @@ Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed) {
   std::string delimiter = parsed.Get("delimiter");
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateDelimiter(delimiter));
   options.delimiter = delimiter[0];
-  SICOOP_ASSIGN_OR_RETURN(std::string card, parsed.GetChoice("card-number", {"masked", "full"}));
-  options.card_number = card == "full" ? pipeline::CardNumberMode::kFull : pipeline::CardNumberMode::kMasked;
+  auto card = parsed.GetChoice("card-number", {"masked", "full"});
+  if (!card.ok()) return card.status();
+  options.card_number = *card == "full" ? pipeline::CardNumberMode::kFull : pipeline::CardNumberMode::kMasked;
   SICOOP_ASSIGN_OR_RETURN(int64_t partitions, parsed.GetInt("partitions", 0, 10000));
   options.partitions = static_cast<int>(partitions);
   return options;

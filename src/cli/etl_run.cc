@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include "db/connection.h"
@@ -18,6 +19,11 @@ namespace {
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
 void PrintSummary(const pipeline::EtlSummary& summary) {
+  std::string read;
+  for (const auto& [table, rows] : summary.source_rows) {
+    read += (read.empty() ? "" : ", ") + table + " " + std::to_string(rows);
+  }
+  std::printf("rows read: %s\n", read.c_str());
   std::printf("%lld rows written to %s in %.1f s (source and plan %.1f s, Spark %.1f s, publish %.1f s)\n",
               static_cast<long long>(summary.rows_written), summary.file.c_str(),
               summary.seconds_plan + summary.seconds_spark + summary.seconds_publish,
@@ -47,13 +53,15 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
     target = embedded->connection_string();
   }
   SICOOP_ASSIGN_OR_RETURN(auto session, spark::SparkSession::Connect(target, spark::SessionOptions{}));
-  std::optional<spark::TerminalProgress> progress;
+  spark::TerminalProgress progress;
+  std::function<void(const pipeline::EtlProgress&)> show_progress;
   if (on_terminal) {
-    progress.emplace();
-    session->SetProgressHandler([&progress](const spark::ExecutionProgress& p) { progress->Update(p); });
+    show_progress = [&progress](const pipeline::EtlProgress& p) {
+      progress.Show(spark::FormatProgress(p.spark) + ", " + std::to_string(p.rows_written) + " rows written");
+    };
   }
-  auto summary = pipeline::RunEtl(*session, *source, options, log);
-  if (progress) progress->Finish();
+  auto summary = pipeline::RunEtl(*session, *source, options, log, show_progress);
+  progress.Finish();
   session->Close();
   if (summary.ok()) PrintSummary(*summary);
   return summary;

@@ -24,7 +24,7 @@ std::map<std::string, std::string> SparkCsvOptions(char delimiter);
 // A delimiter the CSV can carry unambiguously: one byte, not '"', CR or LF. Usage error otherwise.
 Status ValidateDelimiter(std::string_view delimiter);
 
-// Checks, without creating anything, that `output_dir` is a writable folder or can be created as
+// Checks, leaving nothing behind, that `output_dir` is a writable folder or can be created as
 // one. Lets a run fail on a bad --output before it connects to anything.
 Status CheckOutputDir(const std::filesystem::path& output_dir);
 

@@ -5,6 +5,7 @@
 #include "pipeline/csv_output.h"
 #include "pipeline/extract.h"
 #include "pipeline/source_tables.h"
+#include "pipeline/written_rows.h"
 
 namespace sicoop::pipeline {
 namespace {
@@ -39,7 +40,8 @@ Status RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
 }  // namespace
 
 Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const EtlOptions& options,
-                          const std::function<void(const std::string&)>& log) {
+                          const std::function<void(const std::string&)>& log,
+                          const std::function<void(const EtlProgress&)>& progress) {
   EtlSummary summary;
   auto start = Clock::now();
   SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(options.output_dir));
@@ -48,12 +50,19 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
 
   start = Clock::now();
   log("transform and write: join, sort, CSV part files");
+  if (progress) {
+    spark.SetProgressHandler([&progress, rows = WrittenRowsCounter(staging.parts())](
+                                 const spark::ExecutionProgress& report) mutable {
+      progress(EtlProgress{report, rows.Poll()});
+    });
+  }
   Status written = spark.Sql(FlatViewSql(options.card_number))
                        .Write()
                        .Format("csv")
                        .Mode("overwrite")
                        .Options(SparkCsvOptions(options.delimiter))
                        .Save(std::filesystem::absolute(staging.parts()).string());
+  spark.SetProgressHandler({});
   if (!written.ok()) return written.WithContext("Spark could not write the flat view");
   summary.seconds_spark = SecondsSince(start);
 

@@ -13,6 +13,7 @@
 #include "db/connection.h"
 #include "db/db_url.h"
 #include "pipeline/flat_view.h"
+#include "spark/execution_progress.h"
 #include "spark/session.h"
 
 namespace sicoop::pipeline {
@@ -34,11 +35,19 @@ struct EtlSummary {
   double seconds_publish = 0;                  // joining the part files into the CSV
 };
 
+// Where a run is, for a progress line: Spark's latest report and the CSV rows written so far.
+struct EtlProgress {
+  spark::ExecutionProgress spark;
+  int64_t rows_written = 0;
+};
+
 // Runs the ETL. `source` is an open connection to options.source, whose schema the caller has
 // checked (db::CheckSchema); it gives the key bounds that partition the JDBC reads. `spark` is a
-// connected session. `log` receives one line per phase. On failure the previous DIR/movimento_flat.csv, if any, is untouched and no
-// intermediate file stays in DIR.
+// connected session. `log` receives one line per phase; `progress`, when set, each
+// progress report of the Spark write. On failure the previous DIR/movimento_flat.csv, if any, is
+// untouched and no intermediate file stays in DIR.
 Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const EtlOptions& options,
-                          const std::function<void(const std::string&)>& log);
+                          const std::function<void(const std::string&)>& log,
+                          const std::function<void(const EtlProgress&)>& progress = {});
 
 }  // namespace sicoop::pipeline

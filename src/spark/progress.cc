@@ -38,9 +38,9 @@ std::string FormatProgress(const ExecutionProgress& progress) {
 
 TerminalProgress::TerminalProgress() : enabled_(isatty(STDERR_FILENO) == 1) {}
 
-void TerminalProgress::Update(const ExecutionProgress& progress) {
+void TerminalProgress::Show(const std::string& line) {
   if (!enabled_) return;
-  std::fprintf(stderr, "%s%s", kEraseLine, FormatProgress(progress).c_str());
+  std::fprintf(stderr, "%s%s", kEraseLine, line.c_str());
   std::fflush(stderr);
   shown_ = true;
 }

@@ -20,7 +20,9 @@ class TerminalProgress {
   TerminalProgress(const TerminalProgress&) = delete;
   TerminalProgress& operator=(const TerminalProgress&) = delete;
 
-  void Update(const ExecutionProgress& progress);
+  void Update(const ExecutionProgress& progress) { Show(FormatProgress(progress)); }
+  // Shows `line` in place of the previous one.
+  void Show(const std::string& line);
   // Erases the line, if one is shown.
   void Finish();
 
