@@ -23,24 +23,28 @@ DIALECTS = {  # URL scheme -> (JDBC scheme, driver class, SQL file)
 }
 
 
-def main(output_dir):
+def jdbc_options():
+    """The JDBC reader options for $SICOOP_BENCH_DB_URL, and the flat view's SQL file name."""
     url = urlsplit(os.environ["SICOOP_BENCH_DB_URL"])
     jdbc_scheme, driver, sql_file = DIALECTS[url.scheme]
+    options = {
+        "url": f"jdbc:{jdbc_scheme}://{url.hostname}:{url.port}{url.path}",
+        "driver": driver,
+        "user": unquote(url.username),
+        "password": unquote(url.password),
+        # The one tuning every JDBC tutorial shows: without it the PostgreSQL driver holds the
+        # whole result set in the JVM's memory before the first row is written.
+        "fetchsize": "10000",
+    }
+    return options, sql_file
+
+
+def main(output_dir):
+    options, sql_file = jdbc_options()
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), sql_file)) as f:
         query = f.read()
     spark = SparkSession.builder.appName("sicoop-bench-naive").getOrCreate()
-    frame = (
-        spark.read.format("jdbc")
-        .option("url", f"jdbc:{jdbc_scheme}://{url.hostname}:{url.port}{url.path}")
-        .option("driver", driver)
-        .option("user", unquote(url.username))
-        .option("password", unquote(url.password))
-        .option("query", query)
-        # The one tuning every JDBC tutorial shows: without it the PostgreSQL driver holds the
-        # whole result set in the JVM's memory before the first row is written.
-        .option("fetchsize", 10000)
-        .load()
-    )
+    frame = spark.read.format("jdbc").options(**options).option("query", query).load()
     staging = os.path.join(output_dir, "_naive_spark")
     frame.coalesce(1).write.mode("overwrite").option("header", True).option("escape", '"').csv(staging)
     (part,) = glob.glob(os.path.join(staging, "part-*.csv"))

@@ -6,21 +6,22 @@
 #       (PostgreSQL: psql \copy ... CSV HEADER; MariaDB: SELECT ... INTO OUTFILE, no header)
 #   (c) the naive Spark job: one unpartitioned JDBC read, coalesce(1), CSV (naive_spark.py)
 #   (d) sicoop etl on the local standalone cluster (scripts/cluster.sh)
+#   (e) sicoop's partitioned plan with the join pushed down to the database (pushdown_spark.py)
 # and prints seconds, rows/s and the peak RSS of the measured process (sicoop itself for a and d),
 # the ratios (a)/(b), (c)/(a), (d)/(a), and whether (a) and (d) wrote byte-identical files.
-# Usage: bench/etl/run.sh [--sizes 1000000,10000000] [--mysql-sizes 100000,1000000] [--cases a,b,c,d]
+# Usage: bench/etl/run.sh [--sizes 1000000,10000000] [--mysql-sizes 100000,1000000] [--cases a,b,c,d,e]
 # Work files and per-case logs go to BENCH_DIR (default /tmp/sicoop-bench); the table also goes to
 # bench/etl/results-<date>.txt.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-sizes=1000000,10000000; mysql_sizes=100000,1000000; cases=a,b,c,d
+sizes=1000000,10000000; mysql_sizes=100000,1000000; cases=a,b,c,d,e
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --mysql-sizes) mysql_sizes="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
-    *) echo "usage: run.sh [--sizes N,...] [--mysql-sizes N,...] [--cases a,b,c,d]" >&2; exit 2 ;;
+    *) echo "usage: run.sh [--sizes N,...] [--mysql-sizes N,...] [--cases a,b,c,d,e]" >&2; exit 2 ;;
   esac
 done
 export SICOOP_BIN="${SICOOP_BIN:-$root/build/sicoop}"
@@ -100,13 +101,13 @@ reference_export() {  # case (b): the database writes the CSV itself
   esac
 }
 
-naive_spark() {  # case (c), on the pinned Spark runtime in local[*] mode
-  local url="$1" out="$2" spark_home jars
+spark_job() {  # spark_job SCRIPT URL OUT: cases (c) and (e), on the pinned Spark runtime in local[*] mode
+  local script="$1" url="$2" out="$3" spark_home jars
   spark_home="$("$cache/venv/bin/python" -c 'import pyspark,os;print(os.path.dirname(pyspark.__file__))')"
   jars="$(ls "$cache"/jars/postgresql-*.jar "$cache"/jars/mysql-connector-j-*.jar | paste -sd, -)"
   SICOOP_BENCH_DB_URL="$url" PYSPARK_PYTHON="$cache/venv/bin/python" \
     "$spark_home/bin/spark-submit" --master 'local[*]' --driver-memory 4g --jars "$jars" \
-    --conf spark.ui.enabled=false "$here/naive_spark.py" "$out"
+    --conf spark.ui.enabled=false --py-files "$here/naive_spark.py" "$here/$script" "$out"
 }
 
 same_file() {  # same_file CASE1 CASE2: records whether both outputs are byte-identical
@@ -125,10 +126,11 @@ bench_database() {  # bench_database DB BASE_URL SIZES
     rm -rf "$work/out"
     measure a "$db" "$n" "$work/out/a-$db-$n" "$sicoop" etl --db "$url" --output "$work/out/a-$db-$n" --spark "$local_spark"
     measure b "$db" "$n" "$work/out/b-$db-$n" reference_export "$url" "$work/out/b-$db-$n"
-    measure c "$db" "$n" "$work/out/c-$db-$n" naive_spark "$url" "$work/out/c-$db-$n"
+    measure c "$db" "$n" "$work/out/c-$db-$n" spark_job naive_spark.py "$url" "$work/out/c-$db-$n"
     measure d "$db" "$n" "$work/out/d-$db-$n" "$sicoop" etl --db "$url" --output "$work/out/d-$db-$n" --spark "$cluster_spark"
+    measure e "$db" "$n" "$work/out/e-$db-$n" spark_job pushdown_spark.py "$url" "$work/out/e-$db-$n"
     # MariaDB's (b) has no header and quotes every string, so only PostgreSQL's can match (a).
-    for other in b c d; do
+    for other in b c d e; do
       [ "$db/$other" = mariadb/b ] || same_file "a-$db-$n" "$other-$db-$n"
     done
   done
@@ -139,6 +141,7 @@ report() {  # the table and the ratios, from rows.tsv and the cmp results
     echo "sicoop ETL benchmark, $(date -u '+%F %H:%M UTC'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, commit $(git -C "$root" rev-parse --short HEAD)"
     echo "(a) sicoop etl, warm local Spark Connect   (b) the database writes the CSV"
     echo "(c) naive Spark: one JDBC read, coalesce(1) (d) sicoop etl, standalone cluster (2 workers x 1 core)"
+    echo "(e) sicoop's plan, join pushed down to the database per partition"
     echo "peak RSS: of sicoop for (a) and (d), of psql/mariadb for (b), of the local Spark JVM for (c)"
     echo
     printf '%-4s %-10s %10s %10s %10s %12s\n' case db N seconds rows/s "peak RSS MB"
@@ -150,9 +153,10 @@ report() {  # the table and the ratios, from rows.tsv and the cmp results
         ok = $4 != "failed"; secs[$1, key] = ok ? $4 + 0 : 0
         printf "%-4s %-10s %10s %10s %10s %12s\n", $1, $2, $3, $4,
           ok ? sprintf("%.0f", $3 / ($4 > 0 ? $4 : 0.01)) : "-", ok ? sprintf("%.0f", $5 / 1024) : "-" }
-      END { printf "\n%-24s %8s %8s %8s\n", "time ratios", "(a)/(b)", "(c)/(a)", "(d)/(a)"
+      END { printf "\n%-24s %8s %8s %8s %8s\n", "time ratios", "(a)/(b)", "(c)/(a)", "(d)/(a)", "(e)/(a)"
             for (i = 1; i <= k; i++)
-              printf "%-24s %8s %8s %8s\n", keys[i], ratio("a", "b", keys[i]), ratio("c", "a", keys[i]), ratio("d", "a", keys[i]) }
+              printf "%-24s %8s %8s %8s %8s\n", keys[i], ratio("a", "b", keys[i]), ratio("c", "a", keys[i]),
+                ratio("d", "a", keys[i]), ratio("e", "a", keys[i]) }
     ' "$work/rows.tsv"
     echo
     for f in "$work"/logs/cmp-*; do
@@ -164,7 +168,7 @@ report() {  # the table and the ratios, from rows.tsv and the cmp results
 main() {
   ensure_gnu_time
   export here cache
-  export -f url_part mariadb_client reference_export naive_spark
+  export -f url_part mariadb_client reference_export spark_job
   [ -x "$sicoop" ] || { log "no sicoop at $sicoop; build it first (make build)"; exit 1; }
   cleanup; rm -rf "$work"; mkdir -p "$work/logs"; : > "$work/rows.tsv"
   trap cleanup EXIT
