@@ -16,14 +16,27 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The cluster's task slots (its default parallelism): a range with no partition count is split
+// into that many partitions, and Spark Connect has no direct call for it.
+Result<int> TaskSlots(spark::SparkSession& spark) {
+  SICOOP_ASSIGN_OR_RETURN(spark::Rows rows,
+                          spark.Sql("SELECT COUNT(DISTINCT p) FROM (SELECT spark_partition_id() AS p FROM range(0, 100000))")
+                              .Collect());
+  if (rows.rows.size() != 1 || rows.rows[0].empty() || !rows.rows[0][0]) {
+    return Status::Failure("Spark did not say how many tasks it runs at once");
+  }
+  return std::stoi(*rows.rows[0][0]);
+}
+
 // Registers each source table as a Spark temp view read over JDBC.
 Status RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
                            const EtlOptions& options, EtlSummary& summary,
                            const std::function<void(const std::string&)>& log) {
+  SICOOP_ASSIGN_OR_RETURN(int slots, TaskSlots(spark));
   for (const auto& table : SourceTables()) {
     SICOOP_ASSIGN_OR_RETURN(TableProfile profile, ProfileTable(source, table));
     summary.source_rows[table.name] = profile.rows;
-    int partitions = PartitionCount(profile.rows, table.is_fact() ? options.partitions : 0);
+    int partitions = PartitionCount(profile.rows, table.is_fact() ? options.partitions : 0, slots);
     JdbcRead read = PlanJdbcRead(options.source, table, profile, partitions);
     log("extract " + table.name + ": " + std::to_string(profile.rows) + " rows in " +
         std::to_string(partitions) + " JDBC partition" + (partitions == 1 ? "" : "s"));

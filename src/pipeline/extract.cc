@@ -10,6 +10,7 @@ namespace {
 
 constexpr int64_t kRowsPerPartition = 250000;
 constexpr int64_t kMinRowsToSplit = 20000;
+constexpr int64_t kMinRowsPerPartition = 10000;
 constexpr int kMaxPartitions = 256;
 
 std::optional<int64_t> ParseOptionalInt(const std::optional<std::string>& text) {
@@ -43,11 +44,14 @@ Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& tab
   return profile;
 }
 
-int PartitionCount(int64_t rows, int requested) {
+int PartitionCount(int64_t rows, int requested, int parallelism) {
   if (requested > 0) return requested;
   if (rows < kMinRowsToSplit) return 1;
-  return static_cast<int>(
-      std::clamp<int64_t>((rows + kRowsPerPartition - 1) / kRowsPerPartition, 2, kMaxPartitions));
+  int64_t slots = std::max(parallelism, 1);
+  int64_t by_size = (rows + kRowsPerPartition - 1) / kRowsPerPartition;
+  int64_t waves = (by_size + slots - 1) / slots;
+  int64_t count = std::min(waves * slots, rows / kMinRowsPerPartition);
+  return static_cast<int>(std::clamp<int64_t>(count, 2, kMaxPartitions));
 }
 
 JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,

@@ -28,9 +28,11 @@ struct TableProfile {
 // Reads the row count, the key range and (for the fact table) the time range of `table`.
 Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table);
 
-// How many JDBC partitions to read a table of `rows` with: `requested` when positive, else one per
-// ~250k rows (at least 2 from 20k rows on, at most 256).
-int PartitionCount(int64_t rows, int requested);
+// How many JDBC partitions to read a table of `rows` with: `requested` when positive; else one per
+// ~250k rows, rounded up to a multiple of `parallelism` (the task slots of the Spark cluster) so
+// that no slot idles in the last wave, while keeping partitions of at least 10k rows; whole below
+// 20k rows, at most 256.
+int PartitionCount(int64_t rows, int requested, int parallelism);
 
 // A Spark JDBC read: data-source options, and one WHERE predicate per partition (empty: Spark
 // partitions by the options or reads the table in one partition).

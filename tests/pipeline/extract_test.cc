@@ -26,19 +26,26 @@ db::DbUrl PostgresSource() {
 }
 
 TEST(PartitionCountTest, SmallTablesAreReadWhole) {
-  EXPECT_EQ(PartitionCount(0, 0), 1);
-  EXPECT_EQ(PartitionCount(19999, 0), 1);
+  EXPECT_EQ(PartitionCount(0, 0, 2), 1);
+  EXPECT_EQ(PartitionCount(19999, 0, 8), 1);
 }
 
 TEST(PartitionCountTest, LargeTablesAreSplitBySize) {
-  EXPECT_EQ(PartitionCount(20000, 0), 2);
-  EXPECT_EQ(PartitionCount(10000000, 0), 40);
-  EXPECT_EQ(PartitionCount(1000000000, 0), 256);
+  EXPECT_EQ(PartitionCount(20000, 0, 2), 2);
+  EXPECT_EQ(PartitionCount(10000000, 0, 2), 40);
+  EXPECT_EQ(PartitionCount(1000000000, 0, 2), 256);
+}
+
+TEST(PartitionCountTest, EveryTaskSlotGetsWorkInEachWave) {
+  EXPECT_EQ(PartitionCount(1000000, 0, 3), 6);      // 4 by size, rounded up to two waves of 3
+  EXPECT_EQ(PartitionCount(10000000, 0, 16), 48);   // 40 by size, three waves of 16
+  EXPECT_EQ(PartitionCount(100000, 0, 64), 10);     // no partition under 10k rows
+  EXPECT_EQ(PartitionCount(10000000, 0, 0), 40);    // unknown parallelism counts as one slot
 }
 
 TEST(PartitionCountTest, RequestedCountWins) {
-  EXPECT_EQ(PartitionCount(5000, 4), 4);
-  EXPECT_EQ(PartitionCount(10000000, 3), 3);
+  EXPECT_EQ(PartitionCount(5000, 4, 2), 4);
+  EXPECT_EQ(PartitionCount(10000000, 3, 64), 3);
 }
 
 TEST(PlanJdbcReadTest, DimensionsArePartitionedOnTheKeyWithInclusiveBounds) {
