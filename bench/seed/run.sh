@@ -41,7 +41,7 @@ my_port="$(port_of "$my_url")"
 password="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1].split("//")[1].split("@")[0].split(":", 1)[1]))' "$pg_url")"
 export PGPASSWORD="$password" BENCH_DB_PASSWORD="$password"
 pg() { psql -X -q -h 127.0.0.1 -p "$pg_port" -U sicoop -v ON_ERROR_STOP=1 "$@"; }
-my() { mariadb --no-defaults -h 127.0.0.1 -P "$my_port" -u sicoop -p"$password" --local-infile=1 "$@"; }
+my() { MYSQL_PWD="$password" mariadb --no-defaults -h 127.0.0.1 -P "$my_port" -u sicoop --local-infile=1 "$@"; }
 url_for() { sed -E 's#/[^/]*$#/'"$2"'#' <<<"$1"; }
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; print(round(float(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))" "$@"; }
