@@ -57,7 +57,8 @@ TEST_P(ConnectionTest, ForeignKeysAndTheirIndexesExist) {
   std::vector<std::string> names;
   for (const auto& row : *indexes) names.push_back(*row[0]);
   EXPECT_EQ(names, (std::vector<std::string>{"cartao_id_associado_idx", "cartao_id_conta_idx",
-                                             "conta_id_associado_idx", "movimento_id_cartao_idx"}));
+                                             "conta_id_associado_idx", "movimento_data_movimento_idx",
+                                             "movimento_id_cartao_idx"}));
   Status orphan = conn().Execute(
       "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) "
       "VALUES (1, 1.00, 'x', '2024-01-01 00:00:00', 999)");
