@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # A real Spark cluster on this machine, for `sicoop etl --spark`: a standalone master, two workers
 # and a Spark Connect server attached to the master, each a separate JVM from the pinned pyspark
-# runtime, all on free ports of 127.0.0.1. Executors run in the workers' JVMs, not in the driver,
+# runtime, all on free ports of 127.0.0.1. Executors run in JVMs the workers start, not in the driver,
 # so this exercises what a remote cluster does (JDBC drivers shipped to executors, shared output).
 # Usage: cluster.sh up|down|status [STATE_DIR]
 #   up      starts what is not running and prints the endpoint sc://127.0.0.1:PORT as its last line
 #   down    stops everything recorded in STATE_DIR
 #   status  prints what runs
 # STATE_DIR (default ${SICOOP_CACHE:-~/.cache/sicoop}/cluster) holds pids, ports, logs, work dirs.
+# Needs only what scripts/setup.sh installs (the Spark runtime, the JDBC drivers, Java, python3).
 set -euo pipefail
 action="${1:-}"
 cache="${SICOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sicoop}"
-state="${2:-$cache/cluster}"
+state="$(realpath -m "${2:-$cache/cluster}")"
 workers=2
 log() { printf 'cluster: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -28,20 +29,37 @@ free_port() {
 
 port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-alive() { [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null; }
+# Every process of this cluster, executors included, carries SICOOP_CLUSTER_STATE=STATE_DIR in its
+# environment: `down` finds and stops them all by it, and a recycled pid in a stale pid file is
+# never mistaken for one of them.
+ours() { grep -qzxF "SICOOP_CLUSTER_STATE=$state" "/proc/$1/environ" 2>/dev/null; }
+
+members() {  # the pids of every live process of this cluster
+  local dir
+  for dir in /proc/[0-9]*; do ours "${dir#/proc/}" && echo "${dir#/proc/}"; done
+  return 0
+}
+
+alive() { [ -f "$state/$1.pid" ] && ours "$(cat "$state/$1.pid")"; }
 
 components() { echo master; seq -f 'worker%g' "$workers"; echo connect; }
 
 alive_workers() {  # how many workers the master counts as ALIVE (its web UI's JSON)
-  curl -fsS "http://127.0.0.1:$MASTER_WEBUI_PORT/json/" 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin).get("aliveworkers", 0))' 2>/dev/null || echo 0
+  python3 - "$MASTER_WEBUI_PORT" <<'PY' 2>/dev/null || echo 0
+import json, sys, urllib.request
+url = "http://127.0.0.1:%s/json/" % sys.argv[1]
+print(json.load(urllib.request.urlopen(url, timeout=5)).get("aliveworkers", 0))
+PY
 }
 
-wait_until() {  # bounded wait: wait_until SECONDS DESCRIPTION LOG COMMAND...
-  local seconds="$1" what="$2" logfile="$3"; shift 3
+wait_until() {  # bounded wait: wait_until SECONDS DESCRIPTION LOG COMMAND...; fails early if a JVM exits
+  local seconds="$1" what="$2" logfile="$3" name; shift 3
   local deadline=$((SECONDS + seconds))
   while [ "$SECONDS" -lt "$deadline" ]; do
     "$@" && return 0
+    for name in $(components); do
+      [ ! -f "$state/$name.pid" ] || alive "$name" || die "$name exited while starting; see $state/logs/$name.log"
+    done
     sleep 0.5
   done
   die "$what not ready within ${seconds}s; see $logfile"
@@ -49,7 +67,7 @@ wait_until() {  # bounded wait: wait_until SECONDS DESCRIPTION LOG COMMAND...
 
 launch() {  # launch NAME COMMAND...: runs in its own session (a closed terminal does not stop it)
   local name="$1"; shift
-  setsid "$@" >"$state/logs/$name.log" 2>&1 < /dev/null &
+  SICOOP_CLUSTER_STATE="$state" setsid "$@" >"$state/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$state/$name.pid"
 }
 
@@ -66,6 +84,7 @@ up() {
   mkdir -p "$state/logs" "$state/tmp"
   # A failed start stops what it started; the logs stay for the error message to point at.
   trap '[ -f "$state/endpoint" ] || down' EXIT
+  trap 'log "interrupted: stopping what was started"; exit 1' INT TERM HUP
   {
     echo "MASTER_PORT=$(free_port)"
     echo "MASTER_WEBUI_PORT=$(free_port)"
@@ -75,7 +94,8 @@ up() {
   local started=$SECONDS
   # SPARK_LOCAL_IP keeps every listener (RPC, block manager, web UIs) on 127.0.0.1;
   # SPARK_LOCAL_DIRS keeps shuffle and spill files in STATE_DIR.
-  export SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$state/tmp"
+  # SPARK_DAEMON_MEMORY bounds the master's and the workers' own heaps (the executors' is below).
+  export SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$state/tmp" SPARK_DAEMON_MEMORY=512m
   launch master "$home/bin/spark-class" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$MASTER_PORT" --webui-port "$MASTER_WEBUI_PORT"
   wait_until 60 "master" "$state/logs/master.log" port_answers "$MASTER_WEBUI_PORT"
@@ -86,8 +106,8 @@ up() {
       --host 127.0.0.1 --cores 1 --memory 2g --webui-port "$(free_port)" \
       --work-dir "$state/worker$i" "spark://127.0.0.1:$MASTER_PORT"
   done
-  wait_until 90 "$workers workers registered with the master" "$state/logs/worker*.log" \
-    eval '[ "$(alive_workers)" -ge "$workers" ]'
+  # The Connect server starts alongside the workers: its application gets its executors as they
+  # register with the master.
   # --jars ships the JDBC drivers to every executor; --driver-class-path puts them on the driver's
   # system classpath too, where java.sql.DriverManager finds them for clients that name no driver.
   launch connect "$home/bin/spark-submit" \
@@ -99,7 +119,9 @@ up() {
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
     --conf spark.executor.memory=1g --conf spark.executor.cores=1 \
     --conf spark.local.dir="$state/tmp"
-  wait_until 120 "Spark Connect server" "$state/logs/connect.log" \
+  wait_until 120 "$workers workers registered with the master" "$state/logs/worker*.log" \
+    eval '[ "$(alive_workers)" -ge "$workers" ]'
+  wait_until 180 "Spark Connect server" "$state/logs/connect.log" \
     eval 'alive connect && port_answers "$CONNECT_PORT"'
   echo "sc://127.0.0.1:$CONNECT_PORT" > "$state/endpoint"
   log "up in $((SECONDS - started))s: master web UI http://127.0.0.1:$MASTER_WEBUI_PORT, logs in $state/logs"
@@ -115,8 +137,14 @@ down() {
   local deadline=$((SECONDS + 30))
   for pid in "${pids[@]}"; do
     while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { log "pid $pid ignored TERM for 30s; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
   done
+  # Whatever is left (a daemon that ignored TERM, an executor whose worker was killed) is killed.
+  for pid in $(members); do
+    log "pid $pid still running; killing it"; kill -KILL "$pid" 2>/dev/null || true
+  done
+  deadline=$((SECONDS + 10))
+  while [ -n "$(members)" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+  [ -z "$(members)" ] || die "processes of $state survive SIGKILL: $(members | paste -sd' ' -)"
   rm -f "$state"/*.pid "$state/endpoint" "$state/ports.env"
 }
 

@@ -11,14 +11,13 @@
 
 namespace sicoop::testing {
 
-RunResult RunSicoop(const std::vector<std::string>& args,
-                    const std::vector<std::pair<std::string, std::string>>& env) {
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::vector<std::pair<std::string, std::string>>& env) {
   static int counter = 0;
   std::filesystem::path log = std::filesystem::temp_directory_path() /
                               ("sicoop-run-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + ".log");
   ProcessSpec spec;
-  spec.argv.push_back(SicoopBinary());
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.argv = argv;
   spec.env = env;
   spec.log_file = log.string();
   RunResult result;
@@ -30,6 +29,13 @@ RunResult RunSicoop(const std::vector<std::string>& args,
   result.output = code.ok() ? buffer.str() : code.status().message();
   std::filesystem::remove(log);
   return result;
+}
+
+RunResult RunSicoop(const std::vector<std::string>& args,
+                    const std::vector<std::pair<std::string, std::string>>& env) {
+  std::vector<std::string> argv = {SicoopBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, env);
 }
 
 }  // namespace sicoop::testing

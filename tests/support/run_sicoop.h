@@ -17,4 +17,8 @@ struct RunResult {
 RunResult RunSicoop(const std::vector<std::string>& args,
                     const std::vector<std::pair<std::string, std::string>>& env = {});
 
+// Runs any command (`argv[0]` a path or a name on PATH) the same way.
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::vector<std::pair<std::string, std::string>>& env = {});
+
 }  // namespace sicoop::testing
