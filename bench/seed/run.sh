@@ -94,7 +94,17 @@ for n in "${counts[@]}"; do
 
   # (b) the physical reference: each server's own bulk loader reading those files, in one transaction.
   fresh_db pg reference
-  copy_args=(); for t in "${tables[@]}"; do copy_args+=(-c "\\copy $t FROM '$work/$t.tsv'"); done
+  # With the same recipe as sicoop db seed into an empty table: movimento's foreign key and
+  # secondary indexes off during the copy, back on (validated) after it, in the same transaction.
+  copy_args=()
+  for t in "${tables[@]}"; do
+    [ "$t" = movimento ] && copy_args+=(-c "ALTER TABLE movimento DROP CONSTRAINT movimento_id_cartao_fk"
+                                        -c "DROP INDEX movimento_id_cartao_idx" -c "DROP INDEX movimento_data_movimento_idx")
+    copy_args+=(-c "\\copy $t FROM '$work/$t.tsv'")
+  done
+  copy_args+=(-c "CREATE INDEX movimento_id_cartao_idx ON movimento (id_cartao)"
+              -c "CREATE INDEX movimento_data_movimento_idx ON movimento (data_movimento)"
+              -c "ALTER TABLE movimento ADD CONSTRAINT movimento_id_cartao_fk FOREIGN KEY (id_cartao) REFERENCES cartao (id)")
   t0="$(now)"; pg -d reference -1 "${copy_args[@]}"; t1="$(now)"
   ref_rate[pg]="$(rate "$rows" "$t0" "$t1")"
   drop_db pg reference

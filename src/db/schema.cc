@@ -9,25 +9,44 @@ namespace {
 // Column types are written once, with the two dialects' spellings side by side.
 std::string Timestamp(Dialect d) { return d == Dialect::kPostgres ? "TIMESTAMP WITHOUT TIME ZONE" : "DATETIME"; }
 
+std::string IndexName(const std::string& table, const std::string& column) {
+  return table + "_" + column + "_idx";
+}
+
+std::string PostgresIndex(const std::string& table, const std::string& column) {
+  return "CREATE INDEX IF NOT EXISTS " + IndexName(table, column) + " ON " + table + " (" + column + ")";
+}
+
+std::string ForeignKeyName(const std::string& table, const std::string& column) {
+  return table + "_" + column + "_fk";
+}
+
+std::string ForeignKey(const std::string& table, const std::string& column, const std::string& parent) {
+  return "CONSTRAINT " + ForeignKeyName(table, column) + " FOREIGN KEY (" + column + ") REFERENCES " + parent +
+         " (id)";
+}
+
+// movimento's secondary indexes: the foreign key's, and data_movimento's, which serves the ETL's
+// time-slice reads (one per Spark partition; without it every slice scans the whole table).
+const std::vector<std::string> kMovimentoIndexed = {"id_cartao", "data_movimento"};
+
 std::vector<std::string> CreateStatements(Dialect d) {
   bool pg = d == Dialect::kPostgres;
   // MySQL declares indexes inside CREATE TABLE (idempotent with IF NOT EXISTS); PostgreSQL needs
   // separate CREATE INDEX IF NOT EXISTS statements.
   auto index = [pg](const std::string& table, const std::string& column) {
-    std::string name = table + "_" + column + "_idx";
-    return pg ? "CREATE INDEX IF NOT EXISTS " + name + " ON " + table + " (" + column + ")"
-              : ",\n  INDEX " + name + " (" + column + ")";
+    return pg ? PostgresIndex(table, column) : ",\n  INDEX " + IndexName(table, column) + " (" + column + ")";
   };
   auto fk = [](const std::string& table, const std::string& column, const std::string& parent) {
-    return ",\n  CONSTRAINT " + table + "_" + column + "_fk FOREIGN KEY (" + column + ") REFERENCES " + parent +
-           " (id)";
+    return ",\n  " + ForeignKey(table, column, parent);
   };
   std::string table_options = pg ? "" : " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
   std::string inline_conta = pg ? "" : index("conta", "id_associado");
   std::string inline_cartao = pg ? "" : index("cartao", "id_conta") + index("cartao", "id_associado");
-  // data_movimento's index serves the ETL, which reads movimento in time slices (one per Spark
-  // partition): without it every slice scans the whole table.
-  std::string inline_movimento = pg ? "" : index("movimento", "id_cartao") + index("movimento", "data_movimento");
+  std::string inline_movimento;
+  if (!pg) {
+    for (const auto& column : kMovimentoIndexed) inline_movimento += index("movimento", column);
+  }
 
   std::vector<std::string> statements = {
       "CREATE TABLE IF NOT EXISTS associado (\n"
@@ -64,8 +83,7 @@ std::vector<std::string> CreateStatements(Dialect d) {
     statements.push_back(index("conta", "id_associado"));
     statements.push_back(index("cartao", "id_conta"));
     statements.push_back(index("cartao", "id_associado"));
-    statements.push_back(index("movimento", "id_cartao"));
-    statements.push_back(index("movimento", "data_movimento"));
+    for (const auto& column : kMovimentoIndexed) statements.push_back(index("movimento", column));
   }
   return statements;
 }
@@ -80,6 +98,17 @@ const std::vector<TableDef>& SourceSchema() {
       {"movimento", {"id", "vlr_transacao", "des_transacao", "data_movimento", "id_cartao"}},
   };
   return kTables;
+}
+
+BulkLoadDdl MovimentoBulkLoadDdl() {
+  BulkLoadDdl ddl;
+  ddl.before.push_back("ALTER TABLE movimento DROP CONSTRAINT IF EXISTS " + ForeignKeyName("movimento", "id_cartao"));
+  ddl.after.push_back("ALTER TABLE movimento ADD " + ForeignKey("movimento", "id_cartao", "cartao"));
+  for (const auto& column : kMovimentoIndexed) {
+    ddl.before.push_back("DROP INDEX IF EXISTS " + IndexName("movimento", column));
+    ddl.after.push_back(PostgresIndex("movimento", column));
+  }
+  return ddl;
 }
 
 Status InitSchema(Connection& connection) {

@@ -85,6 +85,11 @@ Status LoadExistingCards(Connection& connection, int64_t before, std::vector<Car
   return Status::Ok();
 }
 
+Status ExecuteAll(Connection& connection, const std::vector<std::string>& statements) {
+  for (const auto& statement : statements) SICOOP_RETURN_IF_ERROR(connection.Execute(statement));
+  return Status::Ok();
+}
+
 class Loader {
  public:
   Loader(Connection& connection, const Plan& plan, const std::function<void(const SeedProgress&)>& progress)
@@ -164,9 +169,14 @@ Result<SeedSummary> SeedInTransaction(Connection& connection, const SeedOptions&
   int64_t first_movimento = next_id[3];
   int64_t batch = plan.batch;
   int64_t total = plan.movimentos;
+  // Into an empty PostgreSQL movimento, the key and indexes are built after the rows (schema.h).
+  bool rebuild = connection.dialect() == Dialect::kPostgres && first_movimento == 1 && total > 0;
+  BulkLoadDdl ddl = MovimentoBulkLoadDdl();
+  if (rebuild) SICOOP_RETURN_IF_ERROR(ExecuteAll(connection, ddl.before));
   SICOOP_RETURN_IF_ERROR(loader.Load("movimento", (total + batch - 1) / batch, total, [&](int64_t i, std::string& out) {
     movimentos.Write(first_movimento + i * batch, std::min(batch, total - i * batch), out);
   }));
+  if (rebuild) SICOOP_RETURN_IF_ERROR(ExecuteAll(connection, ddl.after));
   return summary;
 }
 

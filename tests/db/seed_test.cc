@@ -62,6 +62,21 @@ class SeedTest : public ::testing::TestWithParam<std::string> {
   FreshDatabase db_;
 };
 
+// movimento keeps its foreign key (enforced) and both secondary indexes, whatever the load did.
+void ExpectMovimentoKeysAndIndexes(db::Connection& connection) {
+  std::string sql = connection.dialect() == db::Dialect::kPostgres
+                        ? "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'movimento' AND indexname LIKE '%_idx'"
+                        : "SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics "
+                          "WHERE table_schema = DATABASE() AND table_name = 'movimento' AND index_name LIKE '%_idx'";
+  auto indexes = connection.Query(sql);
+  ASSERT_TRUE(indexes.ok()) << indexes.status().message();
+  EXPECT_EQ((*indexes)[0][0], "2");
+  Status orphan = connection.Execute(
+      "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) "
+      "VALUES (999999999, 1.00, 'x', '2024-01-01 00:00:00', 999999)");
+  EXPECT_FALSE(orphan.ok());
+}
+
 TEST_P(SeedTest, DefaultIsASmallRealisticDataset) {
   db::SeedSummary summary = SeedOrFail({});
   EXPECT_EQ(summary.associados, 100);
@@ -123,6 +138,7 @@ TEST_P(SeedTest, CardNumbersPassLuhnAndReferencesHold) {
   EXPECT_EQ(Number("SELECT COUNT(*) FROM movimento m JOIN cartao k ON m.id_cartao = k.id WHERE m.data_movimento < k.data_criacao"), 0);
   EXPECT_EQ(Number("SELECT COUNT(*) FROM cartao k JOIN conta c ON k.id_conta = c.id WHERE k.data_criacao < c.data_criacao"), 0);
   EXPECT_EQ(Number("SELECT COUNT(*) FROM movimento WHERE data_movimento < '2024-01-01' OR data_movimento >= '2025-01-01'"), 0);
+  ExpectMovimentoKeysAndIndexes(conn());
 }
 
 TEST_P(SeedTest, DistributionsStayWithinTheirStatedBounds) {
@@ -270,6 +286,7 @@ TEST_P(SeedTest, ConnectionLostMidLoadLeavesNothingLoaded) {
     ASSERT_TRUE(rows.ok()) << rows.status().message();
     EXPECT_EQ((*rows)[0][0], "0") << def.name;
   }
+  ExpectMovimentoKeysAndIndexes(*admin);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SeedTest, ::testing::Values("postgres", "mysql"),

@@ -36,7 +36,7 @@ start_postgres() {
     -E UTF8 --locale=C.UTF-8 >"$dir/pg-initdb.log" 2>&1
   rm -f "$dir/pgpass.tmp"
   as_owner "$pg_bin/pg_ctl" -D "$data" -l "$dir/pg.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=200 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
   echo "SICOOP_TEST_PG_URL=postgresql://sicoop:$password_encoded@127.0.0.1:$port/postgres" >> "$dir/servers.env"
 }
 
@@ -49,7 +49,7 @@ start_mariadb() {
   mariadbd --no-defaults --datadir="$data" --socket="$data/mysqld.sock" --port="$port" \
     --bind-address=127.0.0.1 --pid-file="$data/mysqld.pid" --local-infile=1 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-flush-log-at-trx-commit=0 --skip-log-bin "${user_flag[@]}" >"$dir/mariadb.log" 2>&1 &
+    --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=1G --skip-log-bin "${user_flag[@]}" >"$dir/mariadb.log" 2>&1 &
   wait_for 60 "MariaDB" mariadb --no-defaults --socket="$data/mysqld.sock" -uroot -e 'SELECT 1'
   mariadb --no-defaults --socket="$data/mysqld.sock" -uroot <<SQL
 CREATE USER 'sicoop'@'127.0.0.1' IDENTIFIED BY '$password';
