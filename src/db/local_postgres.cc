@@ -1,10 +1,17 @@
 #include "db/local_postgres.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -58,6 +65,81 @@ Status HandOver(const std::string& folder, const std::string& user) {
   return Status::Ok();
 }
 
+// What the signal handlers need to tear the server down, in fixed storage filled before they are
+// installed: the folder and its postmaster.pid. One server per process is guarded at a time.
+char g_folder[PATH_MAX];
+char g_pid_file[PATH_MAX];
+std::atomic<bool> g_guarded{false};
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP};
+struct sigaction g_previous_actions[std::size(kForwardedSignals)];
+
+void SleepTenthOfASecond() {
+  timespec tenth{0, 100'000'000};
+  nanosleep(&tenth, nullptr);
+}
+
+// The postmaster's pid, from the first line of postmaster.pid; 0 when there is none. Async-signal-safe.
+pid_t PostmasterPid() {
+  int fd = open(g_pid_file, O_RDONLY);
+  if (fd < 0) return 0;
+  char text[32] = {};
+  ssize_t size = read(fd, text, sizeof(text) - 1);
+  close(fd);
+  pid_t pid = 0;
+  for (ssize_t i = 0; i < size && text[i] >= '0' && text[i] <= '9'; ++i) pid = pid * 10 + (text[i] - '0');
+  return pid;
+}
+
+// Async-signal-safe: a fast shutdown of the server (SIGINT to the postmaster; an immediate one,
+// SIGQUIT, after 10 s), then `rm -rf` of the folder.
+void TearDownFromSignal() {
+  pid_t postmaster = PostmasterPid();
+  if (postmaster > 0 && kill(postmaster, SIGINT) == 0) {
+    for (int i = 0; i < 150 && kill(postmaster, 0) == 0; ++i) {
+      if (i == 100) kill(postmaster, SIGQUIT);
+      SleepTenthOfASecond();
+    }
+  }
+  pid_t rm = fork();
+  if (rm == 0) {
+    char* argv[] = {const_cast<char*>("rm"), const_cast<char*>("-rf"), const_cast<char*>("--"), g_folder, nullptr};
+    execv("/bin/rm", argv);
+    _exit(127);
+  }
+  if (rm > 0) waitpid(rm, nullptr, 0);
+}
+
+// Tears the server down, then lets the signal do what it would have done (normally: end the process).
+void OnTerminatingSignal(int signal_number) {
+  if (g_guarded.exchange(false)) TearDownFromSignal();
+  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+    if (kForwardedSignals[i] == signal_number) sigaction(signal_number, &g_previous_actions[i], nullptr);
+  }
+  raise(signal_number);
+}
+
+// Guards `folder` unless another server already is guarded; returns whether it did.
+bool GuardAgainstSignals(const std::string& folder) {
+  const std::string pid_file = folder + "/data/postmaster.pid";
+  if (pid_file.size() >= sizeof(g_pid_file) || g_guarded.exchange(true)) return false;
+  std::snprintf(g_folder, sizeof(g_folder), "%s", folder.c_str());
+  std::snprintf(g_pid_file, sizeof(g_pid_file), "%s", pid_file.c_str());
+  struct sigaction action {};
+  action.sa_handler = OnTerminatingSignal;
+  sigemptyset(&action.sa_mask);
+  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+    sigaction(kForwardedSignals[i], &action, &g_previous_actions[i]);
+  }
+  return true;
+}
+
+void ReleaseSignalGuard() {
+  if (!g_guarded.exchange(false)) return;
+  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+    sigaction(kForwardedSignals[i], &g_previous_actions[i], nullptr);
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
@@ -68,6 +150,9 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
     return Status::Failure("cannot create a temporary folder in " + fs::temp_directory_path().string());
   }
   server->folder_ = pattern;
+  // From here on an interrupted sicoop (Ctrl-C, SIGTERM, a closed terminal) leaves no server running
+  // and no folder behind, whichever step it is at.
+  server->guarded_ = GuardAgainstSignals(server->folder_);
   server->password_ = RandomPassword();
   server->run_as_ = geteuid() == 0 ? "postgres" : "";
   SICOOP_ASSIGN_OR_RETURN(server->port_, FindFreePort());
@@ -94,17 +179,19 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
   }
 
   ProcessSpec start;
+  // TCP only (-k ''): sicoop connects over 127.0.0.1, and a Unix socket in the folder would fail the
+  // start whenever the temporary directory's path is long (a socket path has at most 107 bytes).
   start.argv = {server->bin_dir_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o",
-                "-c listen_addresses=127.0.0.1 -p " + std::to_string(server->port_) + " -k " + server->folder_ +
-                    " -c fsync=off -c full_page_writes=off",
+                "-c listen_addresses=127.0.0.1 -p " + std::to_string(server->port_) +
+                    " -k '' -c fsync=off -c full_page_writes=off",
                 "start"};
   start.working_dir = server->folder_;
   start.run_as_user = server->run_as_;
   SICOOP_ASSIGN_OR_RETURN(int start_exit, RunProcess(start));
   server->running_ = true;  // pg_ctl may have started it even when the wait failed: stop it anyway
   if (start_exit != 0) {
-    return Status::Failure("a throwaway PostgreSQL did not start within 60 s; the end of its log:\n" +
-                           TailOfFile(log, 10));
+    return Status::Failure("a throwaway PostgreSQL did not start (pg_ctl exit " + std::to_string(start_exit) +
+                           "); the end of its log:\n" + TailOfFile(log, 10));
   }
 
   DbUrl admin{Dialect::kPostgres, "sicoop", server->password_, "127.0.0.1", server->port_, "postgres"};
@@ -123,6 +210,7 @@ LocalPostgres::~LocalPostgres() {
   }
   std::error_code ignored;
   if (!folder_.empty()) fs::remove_all(folder_, ignored);
+  if (guarded_) ReleaseSignalGuard();
 }
 
 std::string LocalPostgres::url() const {

@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL for `sicoop demo`: a new cluster in a temporary folder, listening on a free
 // port of 127.0.0.1 with password authentication, removed with everything in it when the object is
 // destroyed. When sicoop runs as root the server runs as the `postgres` user, which PostgreSQL
-// requires.
+// requires. It never outlives sicoop: until the object is destroyed, SIGINT, SIGTERM and SIGHUP
+// handlers stop the server and remove the folder before the process dies of the signal as usual.
 #pragma once
 
 #include <memory>
@@ -33,6 +34,7 @@ class LocalPostgres {
   std::string bin_dir_, folder_, password_, run_as_;
   int port_ = 0;
   bool running_ = false;
+  bool guarded_ = false;  // this server's folder is the one the signal handlers tear down
 };
 
 }  // namespace sicoop::db

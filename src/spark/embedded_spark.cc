@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 
+#include "common/process.h"
 #include "spark/session.h"
 
 namespace sicoop::spark {
@@ -43,6 +45,20 @@ void ReleaseSignalGuard() {
   }
 }
 
+// Removes the run-PID folders that interrupted or killed runs left behind (a signal handler cannot
+// delete a folder): no server runs in them and their sicoop process is gone.
+void RemoveAbandonedRunFolders(const fs::path& shared_dir) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(shared_dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("run-", 0) != 0 || name.size() == 4) continue;
+    if (name.find_first_not_of("0123456789", 4) != std::string::npos) continue;
+    const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + 4));
+    if (owner == getpid() || IsProcessAlive(owner) || RunningLocalServer(entry.path())) continue;
+    fs::remove_all(entry.path(), error);
+  }
+}
+
 bool Answers(const ConnectionString& endpoint) {
   SessionOptions probe;
   probe.connect_timeout = std::chrono::seconds(5);
@@ -57,12 +73,18 @@ Result<EmbeddedSpark> EmbeddedSpark::Start() {
   if (auto running = RunningLocalServer(shared_dir); running && Answers(running->endpoint())) {
     return EmbeddedSpark(running->endpoint(), std::nullopt);
   }
+  RemoveAbandonedRunFolders(shared_dir);
   // A private state folder per run: runs never share, stop or overwrite each other's servers.
   LocalServerOptions options;
   options.state_dir = shared_dir / ("run-" + std::to_string(getpid()));
-  SICOOP_ASSIGN_OR_RETURN(LocalServerState state, StartLocalServer(options));
-  GuardAgainstSignals(state.pid);
-  return EmbeddedSpark(state.endpoint(), options.state_dir);
+  // Guarded from the moment the process exists: startup is when a user most likely gives up.
+  options.on_process_started = GuardAgainstSignals;
+  auto state = StartLocalServer(options);
+  if (!state.ok()) {
+    ReleaseSignalGuard();
+    return state.status();
+  }
+  return EmbeddedSpark(state->endpoint(), options.state_dir);
 }
 
 EmbeddedSpark::EmbeddedSpark(EmbeddedSpark&& other) noexcept

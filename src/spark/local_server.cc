@@ -192,7 +192,11 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options) {
   spec.working_dir = fs::absolute(options.state_dir).string();  // spark-warehouse/, derby.log land here
   spec.new_session = true;
   SICOOP_ASSIGN_OR_RETURN(state.pid, StartProcess(spec));
-  SICOOP_RETURN_IF_ERROR(WriteState(options.state_dir, state));
+  if (options.on_process_started) options.on_process_started(state.pid);
+  if (Status written = WriteState(options.state_dir, state); !written.ok()) {
+    StopServerProcess(state.pid);  // nothing would find it to stop it later
+    return written;
+  }
 
   Status ready = WaitUntilAnswering(state, options.startup_timeout);
   if (!ready.ok()) {

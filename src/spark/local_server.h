@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,9 @@ struct LocalServerOptions {
   int port = 0;  // 0: a free port
   std::string driver_memory = DefaultDriverMemory();
   std::chrono::seconds startup_timeout = std::chrono::seconds(120);
+  // When set, called with the server's pid as soon as its process exists, before the wait for it to
+  // answer (so that a caller interrupted during that wait can still stop it).
+  std::function<void(pid_t)> on_process_started;
 };
 
 struct LocalServerState {
@@ -59,8 +63,10 @@ void SignalLocalServerGroup(pid_t pid);
 // `sicoop spark start` left running, when there is one that answers; else a private local server
 // that this object starts and stops.
 //
-// A server started here never outlives the run: the destructor stops it, and until then SIGINT,
-// SIGTERM and SIGHUP handlers send it SIGTERM before the process dies of the signal as usual.
+// A server started here never outlives the run: the destructor stops it, and from the moment its
+// process exists (startup included) SIGINT, SIGTERM and SIGHUP handlers send it SIGTERM before the
+// process dies of the signal as usual. Each run works in a folder of its own below DefaultStateDir();
+// the next run removes those that interrupted or killed runs left behind.
 class EmbeddedSpark {
  public:
   // Finds or starts the server (startup takes 15-30 s). Failures are those of StartLocalServer.
