@@ -9,6 +9,7 @@
 
 #include "common/process.h"
 #include "db/schema.h"
+#include "support/files.h"
 #include "support/fresh_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
@@ -121,10 +122,7 @@ TEST_F(EtlErrorsTest, UnreachableSparkLeavesThePreviousFileUntouched) {
   RunResult run = RunSicoop({"etl", "--db", FreshDatabaseUrl(true), "--output", output_.string(), "--spark", spark});
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find(spark), std::string::npos) << run.output;
-  std::ifstream in(output_ / "movimento_flat.csv");
-  std::stringstream content;
-  content << in.rdbuf();
-  EXPECT_EQ(content.str(), "previous\n");
+  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"), "previous\n");
   EXPECT_EQ(std::distance(fs::directory_iterator(output_), fs::directory_iterator()), 1);
 }
 

@@ -13,20 +13,16 @@
 #include <thread>
 
 #include "common/process.h"
+#include "support/files.h"
 #include "support/test_servers.h"
 
 namespace sicoop::testing {
 namespace {
 namespace fs = std::filesystem;
 
-std::string ReadWhole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // The state letter of /proc/PID/stat ("Z" for a zombie), or "" when the process is gone.
 std::string ProcessState(const std::string& pid_dir) {
-  std::string stat = ReadWhole(pid_dir + "/stat");
+  std::string stat = ReadWholeFile(pid_dir + "/stat");
   size_t paren = stat.rfind(')');
   return paren == std::string::npos || paren + 2 >= stat.size() ? "" : stat.substr(paren + 2, 1);
 }
@@ -63,7 +59,7 @@ std::vector<SeenProcess> ProcessesWorkingUnder(const fs::path& folder) {
       folder_of_cwd.resize(folder_of_cwd.size() - deleted.size());
     }
     if (!IsUnder(folder_of_cwd, root) || ProcessState(entry.path().string()) == "Z") continue;
-    std::string command_line = ReadWhole(entry.path() / "cmdline");
+    std::string command_line = ReadWholeFile(entry.path() / "cmdline");
     for (char& c : command_line) c = c == '\0' ? ' ' : c;
     found.push_back({static_cast<pid_t>(std::atol(name.c_str())), cwd, command_line});
   }
@@ -130,7 +126,7 @@ WatchedRun RunSicoopWatching(const fs::path& folder, const std::vector<std::stri
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   watched.run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  watched.run.output = ReadWhole(log);
+  watched.run.output = ReadWholeFile(log);
   fs::remove(log);
   return watched;
 }
@@ -147,7 +143,7 @@ std::vector<CsvRow> ReadCsvFile(const fs::path& file) {
   std::vector<CsvRow> rows;
   std::string error;
   EXPECT_TRUE(fs::exists(file)) << file;
-  EXPECT_TRUE(ParseCsv(ReadWhole(file), ',', rows, error)) << file << ": " << error;
+  EXPECT_TRUE(ParseCsv(ReadWholeFile(file), ',', rows, error)) << file << ": " << error;
   return rows;
 }
 

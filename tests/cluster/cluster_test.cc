@@ -13,6 +13,7 @@
 
 #include "db/schema.h"
 #include "db/seed.h"
+#include "support/files.h"
 #include "support/csv_reader.h"
 #include "support/fresh_database.h"
 #include "support/run_sicoop.h"
@@ -26,13 +27,6 @@ constexpr int64_t kMovimentos = 20000;
 constexpr const char* kHeader =
     "nome_associado,sobrenome_associado,idade_associado,vlr_transacao_movimento,des_transacao_movimento,"
     "data_movimento,numero_cartao,nome_impresso_cartao,data_criacao_cartao,tipo_conta,data_criacao_conta";
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // Where two texts first differ, as "line N: <a> | <b>", for a readable failure on large files.
 std::string FirstDifference(const std::string& a, const std::string& b) {
@@ -129,8 +123,8 @@ TEST_F(ClusterTest, EtlOnAStandaloneClusterGivesTheLocalRunsFileByteForByte) {
   ASSERT_EQ(local.exit_code, 0) << local.output;
   std::cout << "etl on the local Spark: " << SecondsSince(start) << " s\n";
 
-  std::string from_cluster = ReadFile(output_ / "cluster" / "movimento_flat.csv");
-  std::string from_local = ReadFile(output_ / "local" / "movimento_flat.csv");
+  std::string from_cluster = ReadWholeFile(output_ / "cluster" / "movimento_flat.csv");
+  std::string from_local = ReadWholeFile(output_ / "local" / "movimento_flat.csv");
   EXPECT_TRUE(from_cluster == from_local) << FirstDifference(from_cluster, from_local);
 
   std::vector<CsvRow> rows;

@@ -6,16 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/files.h"
+
 namespace sicoop::pipeline {
 namespace {
 namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 void WriteFile(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
@@ -83,7 +78,7 @@ TEST_F(CsvOutputTest, PublishJoinsPartsInOrderBehindOneHeader) {
   auto rows = PublishCsv(*staging, "n,s", root_ / "out" / kFlatFileName);
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   EXPECT_EQ(*rows, 3);
-  EXPECT_EQ(ReadFile(root_ / "out" / kFlatFileName), "n,s\n1,a\n2,\"b\nb\"\n3,c\n");
+  EXPECT_EQ(testing::ReadWholeFile(root_ / "out" / kFlatFileName), "n,s\n1,a\n2,\"b\nb\"\n3,c\n");
 }
 
 TEST_F(CsvOutputTest, NoPartsGiveTheHeaderAlone) {
@@ -92,7 +87,7 @@ TEST_F(CsvOutputTest, NoPartsGiveTheHeaderAlone) {
   auto rows = PublishCsv(*staging, "n,s", root_ / kFlatFileName);
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(*rows, 0);
-  EXPECT_EQ(ReadFile(root_ / kFlatFileName), "n,s\n");
+  EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "n,s\n");
 }
 
 TEST_F(CsvOutputTest, StagingFolderDisappearsAndOnlyTheCsvStays) {
@@ -115,7 +110,7 @@ TEST_F(CsvOutputTest, FailedPublishLeavesThePreviousFile) {
   fs::create_directories(staging->parts() / "part-00000-is-a-folder.csv");
   auto rows = PublishCsv(*staging, "n", root_ / kFlatFileName);
   EXPECT_FALSE(rows.ok());
-  EXPECT_EQ(ReadFile(root_ / kFlatFileName), "previous\n");
+  EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "previous\n");
 }
 
 TEST_F(CsvOutputTest, AbandonedStagingFoldersOfDeadRunsAreRemoved) {

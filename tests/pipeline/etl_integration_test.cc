@@ -11,6 +11,7 @@
 #include "db/db_url.h"
 #include "db/schema.h"
 #include "db/seed.h"
+#include "support/files.h"
 #include "support/csv_reader.h"
 #include "support/fresh_database.h"
 #include "support/run_sicoop.h"
@@ -20,15 +21,8 @@ namespace sicoop::testing {
 namespace {
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 std::string DataFile(const std::string& name) {
-  return ReadFile(fs::path(SICOOP_TEST_DATA_DIR) / name);
+  return ReadWholeFile(fs::path(SICOOP_TEST_DATA_DIR) / name);
 }
 
 class EtlTest : public ::testing::TestWithParam<std::string> {
@@ -70,7 +64,7 @@ TEST_P(EtlTest, EdgeCasesMatchTheExpectedFileByteForByte) {
   LoadEdgeCases();
   RunResult run = Etl();
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(ReadFile(output_ / "movimento_flat.csv"), DataFile("edge_cases.expected.csv"));
+  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"), DataFile("edge_cases.expected.csv"));
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(output_)) names.push_back(entry.path().filename());
   EXPECT_EQ(names, std::vector<std::string>{"movimento_flat.csv"});
@@ -80,13 +74,13 @@ TEST_P(EtlTest, SemicolonDelimiterAndFullCardNumbers) {
   LoadEdgeCases();
   RunResult run = Etl({"--delimiter", ";", "--card-number", "full"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(ReadFile(output_ / "movimento_flat.csv"), DataFile("edge_cases.semicolon_full.expected.csv"));
+  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"), DataFile("edge_cases.semicolon_full.expected.csv"));
 }
 
 TEST_P(EtlTest, EmptySourceGivesTheHeaderAlone) {
   RunResult run = Etl();
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(ReadFile(output_ / "movimento_flat.csv"),
+  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"),
             DataFile("edge_cases.expected.csv").substr(0, DataFile("edge_cases.expected.csv").find('\n') + 1));
 }
 
@@ -106,7 +100,7 @@ TEST_P(EtlTest, SeededDataMatchesTheSourceJoinCellByCell) {
 
   std::vector<CsvRow> rows;
   std::string error;
-  ASSERT_TRUE(ParseCsv(ReadFile(output_ / "movimento_flat.csv"), ',', rows, error)) << error;
+  ASSERT_TRUE(ParseCsv(ReadWholeFile(output_ / "movimento_flat.csv"), ',', rows, error)) << error;
   auto expected = source_->Query(
       "SELECT a.nome, a.sobrenome, a.idade, m.vlr_transacao, m.des_transacao, m.data_movimento, "
       "c.num_cartao, c.nom_impresso, c.data_criacao, co.tipo, co.data_criacao "

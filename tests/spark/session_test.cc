@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/process.h"
+#include "support/files.h"
 #include "support/test_servers.h"
 
 namespace sicoop::spark {
@@ -130,10 +131,7 @@ TEST_F(SessionTest, WriteCsvThenReadItBack) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().filename().string().rfind("part-", 0) != 0) continue;
     ++part_files;
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    content += text.str();
+    content += testing::ReadWholeFile(entry.path());
   }
   EXPECT_EQ(part_files, 2);
   EXPECT_NE(content.find("id,nome\n"), std::string::npos) << content;

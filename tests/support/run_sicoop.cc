@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/process.h"
+#include "support/files.h"
 #include "support/test_servers.h"
 
 namespace sicoop::testing {
@@ -23,10 +24,7 @@ RunResult RunCommand(const std::vector<std::string>& argv,
   RunResult result;
   auto code = RunProcess(spec);
   result.exit_code = code.ok() ? code.value() : -1;
-  std::ifstream in(log);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  result.output = code.ok() ? buffer.str() : code.status().message();
+  result.output = code.ok() ? ReadWholeFile(log) : code.status().message();
   std::filesystem::remove(log);
   return result;
 }
