@@ -59,9 +59,11 @@ void RemoveAbandonedRunFolders(const fs::path& shared_dir) {
   }
 }
 
+// A busy machine can keep a healthy server from answering for a while; starting a second one then
+// would only make it busier.
 bool Answers(const ConnectionString& endpoint) {
   SessionOptions probe;
-  probe.connect_timeout = std::chrono::seconds(5);
+  probe.connect_timeout = std::chrono::seconds(30);
   auto session = SparkSession::Connect(endpoint, probe);
   return session.ok() && (*session)->Close().ok();
 }
