@@ -2,6 +2,8 @@
 // exit status: 0 success, 2 wrong usage, 1 any other failure (SPEC §3).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,5 +18,11 @@ int RunSpark(const std::vector<std::string>& args);  // sicoop spark start|stop|
 
 // Prints "sicoop: <message>" to stderr for a failed status and returns its exit status.
 int ExitStatusOf(const Status& status);
+
+// Runs the subcommand named by args[0] with the rest of `args`; prints `usage` (to stderr, exit 2)
+// when there is none, to stdout for --help, and a usage error naming `choices` for an unknown one.
+using Subcommand = std::function<Status(const std::vector<std::string>&)>;
+int RunSubcommand(const std::vector<std::string>& args, const std::string& usage,
+                  const std::map<std::string, Subcommand>& subcommands, const std::string& choices);
 
 }  // namespace sicoop::cli

@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -40,23 +39,15 @@ constexpr const char* kDbUsage =
     "       sicoop db seed --db URL [options]\n"
     "'sicoop db init --help' and 'sicoop db seed --help' describe the options.\n";
 
-// Parses the command line of `spec`; sets `help_shown` when --help printed the help instead.
-Result<ParsedOptions> Parse(const CommandSpec& spec, const std::vector<std::string>& args, bool& help_shown) {
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(spec, args));
-  help_shown = parsed.help_requested();
-  if (help_shown) std::cout << HelpText(spec);
-  return parsed;
-}
-
 Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed) {
   SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, db::ParseDbUrl(parsed.Get("db")));
   return db::Connect(url);
 }
 
 Status Init(const std::vector<std::string>& args) {
-  bool help_shown = false;
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kInitSpec, args, help_shown));
-  if (help_shown) return Status::Ok();
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kInitSpec, args));
+  if (!given) return Status::Ok();
+  const ParsedOptions& parsed = *given;
   SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed));
   SICOOP_RETURN_IF_ERROR(db::InitSchema(*connection));
   std::printf("schema ready in %s\n", connection->Describe().c_str());
@@ -83,9 +74,9 @@ void ShowProgress(const db::SeedProgress& progress) {
 }
 
 Status SeedCommand(const std::vector<std::string>& args) {
-  bool help_shown = false;
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kSeedSpec, args, help_shown));
-  if (help_shown) return Status::Ok();
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kSeedSpec, args));
+  if (!given) return Status::Ok();
+  const ParsedOptions& parsed = *given;
   db::SeedOptions options;
   SICOOP_ASSIGN_OR_RETURN(options.movimentos, OptionalCount(parsed, "movimentos", db::kMaxMovimentos));
   SICOOP_ASSIGN_OR_RETURN(options.associados, OptionalCount(parsed, "associados", db::kMaxAssociados));
@@ -111,18 +102,7 @@ Status SeedCommand(const std::vector<std::string>& args) {
 }  // namespace
 
 int RunDb(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    std::cerr << kDbUsage;
-    return 2;
-  }
-  std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "init") return ExitStatusOf(Init(rest));
-  if (args[0] == "seed") return ExitStatusOf(SeedCommand(rest));
-  if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << kDbUsage;
-    return 0;
-  }
-  return ExitStatusOf(Status::Usage("unknown db command '" + args[0] + "' (use 'sicoop db init' or 'sicoop db seed')"));
+  return RunSubcommand(args, kDbUsage, {{"init", Init}, {"seed", SeedCommand}}, "'sicoop db init' or 'sicoop db seed'");
 }
 
 }  // namespace sicoop::cli

@@ -24,11 +24,9 @@ const CommandSpec kDemoSpec = {
     }};
 
 Status Demo(const std::vector<std::string>& args) {
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(kDemoSpec, args));
-  if (parsed.help_requested()) {
-    std::cout << HelpText(kDemoSpec);
-    return Status::Ok();
-  }
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kDemoSpec, args));
+  if (!given) return Status::Ok();
+  const ParsedOptions& parsed = *given;
   SICOOP_ASSIGN_OR_RETURN(int64_t movimentos, parsed.GetInt("movimentos", 0, 100000000));
   SICOOP_ASSIGN_OR_RETURN(int64_t seed, parsed.GetInt("seed", 0, INT64_MAX));
   auto start = std::chrono::steady_clock::now();

@@ -1,4 +1,3 @@
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/etl_run.h"
@@ -38,11 +37,9 @@ Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed) {
 }
 
 Status Etl(const std::vector<std::string>& args) {
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(kEtlSpec, args));
-  if (parsed.help_requested()) {
-    std::cout << HelpText(kEtlSpec);
-    return Status::Ok();
-  }
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kEtlSpec, args));
+  if (!given) return Status::Ok();
+  const ParsedOptions& parsed = *given;
   SICOOP_ASSIGN_OR_RETURN(pipeline::EtlOptions options, EtlOptionsFrom(parsed));
   std::optional<spark::ConnectionString> endpoint;
   if (parsed.Has("spark")) {

@@ -10,4 +10,21 @@ int ExitStatusOf(const Status& status) {
   return status.is_usage() ? 2 : 1;
 }
 
+int RunSubcommand(const std::vector<std::string>& args, const std::string& usage,
+                  const std::map<std::string, Subcommand>& subcommands, const std::string& choices) {
+  if (args.empty()) {
+    std::cerr << usage;
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << usage;
+    return 0;
+  }
+  auto found = subcommands.find(args[0]);
+  if (found == subcommands.end()) {
+    return ExitStatusOf(Status::Usage("unknown command '" + args[0] + "' (use " + choices + ")"));
+  }
+  return ExitStatusOf(found->second(std::vector<std::string>(args.begin() + 1, args.end())));
+}
+
 }  // namespace sicoop::cli

@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include <charconv>
+#include <iostream>
 #include <sstream>
 
 namespace sicoop::cli {
@@ -108,6 +109,15 @@ std::string HelpText(const CommandSpec& spec) {
     out << "\n";
   }
   return out.str();
+}
+
+Result<std::optional<ParsedOptions>> ParseOrShowHelp(const CommandSpec& spec, const std::vector<std::string>& args) {
+  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(spec, args));
+  if (parsed.help_requested()) {
+    std::cout << HelpText(spec);
+    return std::optional<ParsedOptions>();
+  }
+  return std::optional<ParsedOptions>(std::move(parsed));
 }
 
 }  // namespace sicoop::cli

@@ -52,4 +52,8 @@ Result<ParsedOptions> ParseOptions(const CommandSpec& spec, const std::vector<st
 // The --help text of a command.
 std::string HelpText(const CommandSpec& spec);
 
+// ParseOptions, and on --help prints HelpText to stdout and gives nullopt: the command then has
+// nothing more to do.
+Result<std::optional<ParsedOptions>> ParseOrShowHelp(const CommandSpec& spec, const std::vector<std::string>& args);
+
 }  // namespace sicoop::cli

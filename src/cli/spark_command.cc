@@ -2,7 +2,6 @@
 // etl and demo skip Spark's startup. Wires the command line to src/spark/local_server.h.
 #include <cctype>
 #include <cstdio>
-#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -37,14 +36,6 @@ constexpr const char* kSparkUsage =
     "       sicoop spark status\n"
     "'sicoop spark start --help' describes the options.\n";
 
-// Parses the command line of `spec`; sets `help_shown` when --help printed the help instead.
-Result<ParsedOptions> Parse(const CommandSpec& spec, const std::vector<std::string>& args, bool& help_shown) {
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, ParseOptions(spec, args));
-  help_shown = parsed.help_requested();
-  if (help_shown) std::cout << HelpText(spec);
-  return parsed;
-}
-
 // "4g", "512m", "2048k", "1073741824": what spark-submit's --driver-memory accepts.
 Status CheckMemory(const std::string& memory) {
   size_t digits = 0;
@@ -63,9 +54,9 @@ void PrintServer(const spark::LocalServerState& state) {
 }
 
 Status Start(const std::vector<std::string>& args) {
-  bool help_shown = false;
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kStartSpec, args, help_shown));
-  if (help_shown) return Status::Ok();
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStartSpec, args));
+  if (!given) return Status::Ok();
+  const ParsedOptions& parsed = *given;
   spark::LocalServerOptions options;
   if (parsed.Has("port")) {
     SICOOP_ASSIGN_OR_RETURN(int64_t port, parsed.GetInt("port", 1, 65535));
@@ -90,9 +81,8 @@ Status Start(const std::vector<std::string>& args) {
 }
 
 Status Stop(const std::vector<std::string>& args) {
-  bool help_shown = false;
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kStopSpec, args, help_shown));
-  if (help_shown) return Status::Ok();
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStopSpec, args));
+  if (!given) return Status::Ok();
   auto running = spark::RunningLocalServer(spark::DefaultStateDir());
   if (!running) {
     std::printf("no local Spark Connect server runs\n");
@@ -105,9 +95,8 @@ Status Stop(const std::vector<std::string>& args) {
 }
 
 Status ShowStatus(const std::vector<std::string>& args) {
-  bool help_shown = false;
-  SICOOP_ASSIGN_OR_RETURN(ParsedOptions parsed, Parse(kStatusSpec, args, help_shown));
-  if (help_shown) return Status::Ok();
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStatusSpec, args));
+  if (!given) return Status::Ok();
   auto running = spark::RunningLocalServer(spark::DefaultStateDir());
   if (!running) {
     return Status::Failure("no local Spark Connect server runs (state folder " + spark::DefaultStateDir().string() +
@@ -123,19 +112,8 @@ Status ShowStatus(const std::vector<std::string>& args) {
 }  // namespace
 
 int RunSpark(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    std::cerr << kSparkUsage;
-    return 2;
-  }
-  std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "start") return ExitStatusOf(Start(rest));
-  if (args[0] == "stop") return ExitStatusOf(Stop(rest));
-  if (args[0] == "status") return ExitStatusOf(ShowStatus(rest));
-  if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << kSparkUsage;
-    return 0;
-  }
-  return ExitStatusOf(Status::Usage("unknown spark command '" + args[0] + "' (use start, stop or status)"));
+  return RunSubcommand(args, kSparkUsage, {{"start", Start}, {"stop", Stop}, {"status", ShowStatus}},
+                       "'sicoop spark start', 'stop' or 'status'");
 }
 
 }  // namespace sicoop::cli

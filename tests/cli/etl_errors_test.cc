@@ -1,7 +1,6 @@
 // The errors a user meets with `sicoop etl`: each has exit status 2 (usage) or 1 (failure), a
 // message that names what failed, no password in it, and nothing written to the output folder.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -23,10 +22,7 @@ constexpr const char* kHarnessPassword = "p@ss:w0rd/%";
 class EtlErrorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("sicoop-etl-errors-" + std::to_string(getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
+    root_ = MakeTestFolder("sicoop-etl-errors");
     output_ = root_ / "out";
   }
   void TearDown() override { fs::remove_all(root_); }

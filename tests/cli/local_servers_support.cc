@@ -33,15 +33,6 @@ bool IsUnder(const std::string& path, const std::string& folder) {
 
 }  // namespace
 
-fs::path MakeTestFolder(const std::string& prefix) {
-  fs::path folder = fs::temp_directory_path() /
-                    (prefix + "-" + std::to_string(getpid()) + "-" +
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  fs::remove_all(folder);
-  fs::create_directories(folder);
-  return fs::canonical(folder);
-}
-
 std::vector<SeenProcess> ProcessesWorkingUnder(const fs::path& folder) {
   const std::string root = fs::weakly_canonical(folder).string();
   std::vector<SeenProcess> found;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/csv_reader.h"
+#include "support/files.h"
 #include "support/run_sicoop.h"
 
 namespace sicoop::testing {
@@ -22,10 +23,6 @@ struct SeenProcess {
   std::string working_dir;   // as the kernel shows it: " (deleted)" when the folder is gone
   std::string command_line;  // arguments separated by spaces
 };
-
-// A new, empty folder in the temporary directory, named after `prefix`, this process and the running
-// test.
-std::filesystem::path MakeTestFolder(const std::string& prefix);
 
 // The live (not zombie) processes whose working folder is `folder` or lies below it, even when that
 // folder has been deleted since.

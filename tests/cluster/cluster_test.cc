@@ -3,7 +3,6 @@
 // files happen in executor JVMs of their own, not in the driver. The file must be byte for byte the
 // one the local Spark gives for the same source.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -50,8 +49,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    output_ = fs::temp_directory_path() / ("sicoop-cluster-test-" + std::to_string(getpid()));
-    fs::remove_all(output_);
+    output_ = MakeTestFolder("sicoop-cluster-test");
   }
 
   // Stops the cluster whatever happened: a failed assertion, a failed start (the script stops what

@@ -1,7 +1,6 @@
 #include "pipeline/csv_output.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -19,10 +18,7 @@ void WriteFile(const fs::path& path, const std::string& text) {
 class CsvOutputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("sicoop-csv-output-" + std::to_string(getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
+    root_ = testing::MakeTestFolder("sicoop-csv-output");
   }
   void TearDown() override { fs::remove_all(root_); }
   fs::path root_;

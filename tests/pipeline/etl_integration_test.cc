@@ -1,7 +1,6 @@
 // The ETL end to end, as a user runs it: `sicoop etl` against real PostgreSQL and MariaDB servers
 // and a real Spark Connect server, for both dialects.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -32,14 +31,12 @@ class EtlTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
     source_ = std::move(fresh.connection);
-    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    name = name.substr(0, name.find('/'));
     Status init = db::InitSchema(*source_);
     ASSERT_TRUE(init.ok()) << init.message();
-    output_ = fs::temp_directory_path() / ("sicoop-etl-test-" + std::to_string(getpid())) / name / GetParam();
-    fs::remove_all(output_);
+    root_ = MakeTestFolder("sicoop-etl");
+    output_ = root_ / "out";
   }
-  void TearDown() override { fs::remove_all(output_); }
+  void TearDown() override { fs::remove_all(root_); }
 
   void LoadEdgeCases() {
     if (GetParam() == "mysql") {
@@ -57,6 +54,7 @@ class EtlTest : public ::testing::TestWithParam<std::string> {
 
   std::string url_;
   std::unique_ptr<db::Connection> source_;
+  fs::path root_;
   fs::path output_;
 };
 

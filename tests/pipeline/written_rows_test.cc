@@ -1,9 +1,10 @@
 #include "pipeline/written_rows.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
+
+#include "support/files.h"
 
 namespace sicoop::pipeline {
 namespace {
@@ -12,8 +13,7 @@ namespace fs = std::filesystem;
 class WrittenRowsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    parts_ = fs::temp_directory_path() / ("sicoop-written-rows-" + std::to_string(getpid()));
-    fs::remove_all(parts_);
+    parts_ = testing::MakeTestFolder("sicoop-written-rows");
     fs::create_directories(parts_ / "_temporary" / "attempt_0");
   }
   void TearDown() override { fs::remove_all(parts_); }

@@ -1,5 +1,8 @@
 #include "support/files.h"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +13,15 @@ std::string ReadWholeFile(const std::filesystem::path& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+std::filesystem::path MakeTestFolder(const std::string& prefix) {
+  std::filesystem::path folder = std::filesystem::temp_directory_path() /
+                                 (prefix + "-" + std::to_string(getpid()) + "-" +
+                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return std::filesystem::canonical(folder);
 }
 
 }  // namespace sicoop::testing
