@@ -64,6 +64,10 @@ Result<std::optional<int64_t>> OptionalCount(const ParsedOptions& parsed, const 
 void ShowProgress(const db::SeedProgress& progress) {
   static double last_shown = -1;
   static std::string last_table;
+  if (progress.rows_total == 0) {
+    std::fprintf(stderr, "\r\033[Kseeding: %s\n", progress.table.c_str());
+    return;
+  }
   bool done = progress.rows_done == progress.rows_total;
   if (!done && progress.table == last_table && progress.seconds - last_shown < 0.2) return;
   last_shown = progress.seconds;

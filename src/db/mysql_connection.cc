@@ -187,6 +187,11 @@ Result<std::unique_ptr<Connection>> ConnectMysql(const DbUrl& url) {
   mysql_protocol_type protocol = MYSQL_PROTOCOL_TCP;
   mysql_options(mysql, MYSQL_OPT_PROTOCOL, &protocol);
   mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  // A LOAD DATA LOCAL whose session the server ended (KILL during an InnoDB bulk insert) can leave
+  // the client blocked writing to a peer that no longer reads. The server waits for a silent client
+  // just as long (net_read_timeout, 30 s by default).
+  unsigned int write_timeout = 30;
+  mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
   mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   if (mysql_real_connect(mysql, url.host.c_str(), url.user.c_str(), url.password.c_str(), url.database.c_str(),

@@ -9,44 +9,59 @@ namespace {
 // Column types are written once, with the two dialects' spellings side by side.
 std::string Timestamp(Dialect d) { return d == Dialect::kPostgres ? "TIMESTAMP WITHOUT TIME ZONE" : "DATETIME"; }
 
-std::string IndexName(const std::string& table, const std::string& column) {
-  return table + "_" + column + "_idx";
+}  // namespace
+
+std::string IndexDef::name() const { return table + "_" + column + "_idx"; }
+
+std::string ForeignKeyDef::name() const { return table + "_" + column + "_fk"; }
+
+std::string ForeignKeyDef::clause() const {
+  return "CONSTRAINT " + name() + " FOREIGN KEY (" + column + ") REFERENCES " + parent + " (id)";
 }
 
-std::string PostgresIndex(const std::string& table, const std::string& column) {
-  return "CREATE INDEX IF NOT EXISTS " + IndexName(table, column) + " ON " + table + " (" + column + ")";
+const std::vector<ForeignKeyDef>& ForeignKeys() {
+  static const std::vector<ForeignKeyDef> kForeignKeys = {
+      {"conta", "id_associado", "associado"},
+      {"cartao", "id_conta", "conta"},
+      {"cartao", "id_associado", "associado"},
+      {"movimento", "id_cartao", "cartao"},
+  };
+  return kForeignKeys;
 }
 
-std::string ForeignKeyName(const std::string& table, const std::string& column) {
-  return table + "_" + column + "_fk";
+const std::vector<IndexDef>& SecondaryIndexes() {
+  static const std::vector<IndexDef> kIndexes = [] {
+    std::vector<IndexDef> indexes;
+    for (const ForeignKeyDef& fk : ForeignKeys()) indexes.push_back({fk.table, fk.column});
+    // Serves the ETL's time-slice reads (one per Spark partition; without it every slice scans the
+    // whole table).
+    indexes.push_back({"movimento", "data_movimento"});
+    return indexes;
+  }();
+  return kIndexes;
 }
 
-std::string ForeignKey(const std::string& table, const std::string& column, const std::string& parent) {
-  return "CONSTRAINT " + ForeignKeyName(table, column) + " FOREIGN KEY (" + column + ") REFERENCES " + parent +
-         " (id)";
+std::string PostgresCreateIndex(const IndexDef& index) {
+  return "CREATE INDEX IF NOT EXISTS " + index.name() + " ON " + index.table + " (" + index.column + ")";
 }
 
-// movimento's secondary indexes: the foreign key's, and data_movimento's, which serves the ETL's
-// time-slice reads (one per Spark partition; without it every slice scans the whole table).
-const std::vector<std::string> kMovimentoIndexed = {"id_cartao", "data_movimento"};
+namespace {
 
 std::vector<std::string> CreateStatements(Dialect d) {
   bool pg = d == Dialect::kPostgres;
-  // MySQL declares indexes inside CREATE TABLE (idempotent with IF NOT EXISTS); PostgreSQL needs
-  // separate CREATE INDEX IF NOT EXISTS statements.
-  auto index = [pg](const std::string& table, const std::string& column) {
-    return pg ? PostgresIndex(table, column) : ",\n  INDEX " + IndexName(table, column) + " (" + column + ")";
-  };
-  auto fk = [](const std::string& table, const std::string& column, const std::string& parent) {
-    return ",\n  " + ForeignKey(table, column, parent);
+  // Foreign keys, and on MySQL the secondary indexes too, go inside CREATE TABLE (idempotent with
+  // IF NOT EXISTS); PostgreSQL needs separate CREATE INDEX IF NOT EXISTS statements.
+  auto constraints = [pg](const std::string& table) {
+    std::string text;
+    for (const ForeignKeyDef& fk : ForeignKeys()) {
+      if (fk.table == table) text += ",\n  " + fk.clause();
+    }
+    for (const IndexDef& index : SecondaryIndexes()) {
+      if (!pg && index.table == table) text += ",\n  INDEX " + index.name() + " (" + index.column + ")";
+    }
+    return text;
   };
   std::string table_options = pg ? "" : " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
-  std::string inline_conta = pg ? "" : index("conta", "id_associado");
-  std::string inline_cartao = pg ? "" : index("cartao", "id_conta") + index("cartao", "id_associado");
-  std::string inline_movimento;
-  if (!pg) {
-    for (const auto& column : kMovimentoIndexed) inline_movimento += index("movimento", column);
-  }
 
   std::vector<std::string> statements = {
       "CREATE TABLE IF NOT EXISTS associado (\n"
@@ -60,30 +75,23 @@ std::vector<std::string> CreateStatements(Dialect d) {
       "  tipo VARCHAR(2) NOT NULL,\n"
       "  data_criacao " + Timestamp(d) + " NOT NULL,\n"
       "  id_associado INTEGER NOT NULL,\n"
-      "  CONSTRAINT conta_tipo_check CHECK (tipo IN ('CC', 'CP'))" +
-          fk("conta", "id_associado", "associado") + inline_conta + ")" + table_options,
+      "  CONSTRAINT conta_tipo_check CHECK (tipo IN ('CC', 'CP'))" + constraints("conta") + ")" + table_options,
       "CREATE TABLE IF NOT EXISTS cartao (\n"
       "  id INTEGER NOT NULL PRIMARY KEY,\n"
       "  num_cartao VARCHAR(19) NOT NULL,\n"
       "  nom_impresso VARCHAR(100) NOT NULL,\n"
       "  data_criacao " + Timestamp(d) + " NOT NULL,\n"
       "  id_conta INTEGER NOT NULL,\n"
-      "  id_associado INTEGER NOT NULL" +
-          fk("cartao", "id_conta", "conta") + fk("cartao", "id_associado", "associado") + inline_cartao + ")" +
-          table_options,
+      "  id_associado INTEGER NOT NULL" + constraints("cartao") + ")" + table_options,
       "CREATE TABLE IF NOT EXISTS movimento (\n"
       "  id BIGINT NOT NULL PRIMARY KEY,\n"
       "  vlr_transacao " + std::string(pg ? "NUMERIC(12,2)" : "DECIMAL(12,2)") + " NOT NULL,\n"
       "  des_transacao VARCHAR(255) NOT NULL,\n"
       "  data_movimento " + Timestamp(d) + " NOT NULL,\n"
-      "  id_cartao INTEGER NOT NULL" +
-          fk("movimento", "id_cartao", "cartao") + inline_movimento + ")" + table_options,
+      "  id_cartao INTEGER NOT NULL" + constraints("movimento") + ")" + table_options,
   };
   if (pg) {
-    statements.push_back(index("conta", "id_associado"));
-    statements.push_back(index("cartao", "id_conta"));
-    statements.push_back(index("cartao", "id_associado"));
-    for (const auto& column : kMovimentoIndexed) statements.push_back(index("movimento", column));
+    for (const IndexDef& index : SecondaryIndexes()) statements.push_back(PostgresCreateIndex(index));
   }
   return statements;
 }
@@ -98,17 +106,6 @@ const std::vector<TableDef>& SourceSchema() {
       {"movimento", {"id", "vlr_transacao", "des_transacao", "data_movimento", "id_cartao"}},
   };
   return kTables;
-}
-
-BulkLoadDdl MovimentoBulkLoadDdl() {
-  BulkLoadDdl ddl;
-  ddl.before.push_back("ALTER TABLE movimento DROP CONSTRAINT IF EXISTS " + ForeignKeyName("movimento", "id_cartao"));
-  ddl.after.push_back("ALTER TABLE movimento ADD " + ForeignKey("movimento", "id_cartao", "cartao"));
-  for (const auto& column : kMovimentoIndexed) {
-    ddl.before.push_back("DROP INDEX IF EXISTS " + IndexName("movimento", column));
-    ddl.after.push_back(PostgresIndex("movimento", column));
-  }
-  return ddl;
 }
 
 Status InitSchema(Connection& connection) {

@@ -18,16 +18,24 @@ struct TableDef {
 // The four tables, parents before children (the order to create and to load them in).
 const std::vector<TableDef>& SourceSchema();
 
-// PostgreSQL statements that take movimento's foreign key and secondary indexes off before a bulk
-// load into the empty table, and put them back after it: building an index once from all rows and
-// validating the key with one join beat maintaining both row by row several times over. Both run
-// in the load's transaction (PostgreSQL DDL is transactional), so no other session ever sees the
-// table without them, and a failed load rolls back to the full schema.
-struct BulkLoadDdl {
-  std::vector<std::string> before;
-  std::vector<std::string> after;
+// The foreign keys: each child column references its parent's id. Parents come before children in
+// SourceSchema, so a parent is always loaded first.
+struct ForeignKeyDef {
+  std::string table, column, parent;
+  std::string name() const;    // "<table>_<column>_fk"
+  std::string clause() const;  // "CONSTRAINT <name> FOREIGN KEY (<column>) REFERENCES <parent> (id)"
 };
-BulkLoadDdl MovimentoBulkLoadDdl();
+const std::vector<ForeignKeyDef>& ForeignKeys();
+
+// The secondary indexes: one on every foreign-key column, and movimento's data_movimento.
+struct IndexDef {
+  std::string table, column;
+  std::string name() const;  // "<table>_<column>_idx"
+};
+const std::vector<IndexDef>& SecondaryIndexes();
+
+// PostgreSQL's idempotent CREATE INDEX statement for `index`.
+std::string PostgresCreateIndex(const IndexDef& index);
 
 // Creates whatever of the schema is missing; running it again changes nothing.
 Status InitSchema(Connection& connection);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "db/cooperative.h"
+#include "db/empty_tables_load.h"
 #include "db/movimentos.h"
 #include "db/parallel_chunks.h"
 #include "db/schema.h"
@@ -85,11 +86,6 @@ Status LoadExistingCards(Connection& connection, int64_t before, std::vector<Car
   return Status::Ok();
 }
 
-Status ExecuteAll(Connection& connection, const std::vector<std::string>& statements) {
-  for (const auto& statement : statements) SICOOP_RETURN_IF_ERROR(connection.Execute(statement));
-  return Status::Ok();
-}
-
 class Loader {
  public:
   Loader(Connection& connection, const Plan& plan, const std::function<void(const SeedProgress&)>& progress)
@@ -122,6 +118,11 @@ class Loader {
     return Status::Ok();
   }
 
+  // Reports a step that has no rows to count.
+  void Announce(const std::string& step) {
+    if (progress_) progress_({step, 0, 0, std::chrono::duration<double>(Clock::now() - start_).count()});
+  }
+
  private:
   Connection& connection_;
   const Plan& plan_;
@@ -134,9 +135,11 @@ Result<SeedSummary> SeedInTransaction(Connection& connection, const SeedOptions&
   Loader loader(connection, plan, progress);
   if (options.truncate && connection.dialect() == Dialect::kPostgres) SICOOP_RETURN_IF_ERROR(Truncate(connection));
   int64_t next_id[4];
+  bool all_empty = true;
   const auto& tables = SourceSchema();
   for (size_t t = 0; t < tables.size(); ++t) {
     SICOOP_ASSIGN_OR_RETURN(auto max_id, MaxId(connection, tables[t].name));
+    all_empty = all_empty && !max_id;
     if (max_id && !options.append) {
       return Status::Failure("table " + tables[t].name + " in database '" + connection.url().database + "' at " +
                              connection.url().Endpoint() +
@@ -156,6 +159,7 @@ Result<SeedSummary> SeedInTransaction(Connection& connection, const SeedOptions&
   SeedSummary summary{plan.config.members, layout.contas, layout.cartoes, plan.movimentos, 0};
   const GeneratorConfig& config = plan.config;
   auto chunk_count = static_cast<int64_t>(layout.chunks.size());
+  if (all_empty) SICOOP_RETURN_IF_ERROR(BeginEmptyTablesLoad(connection));
   SICOOP_RETURN_IF_ERROR(loader.Load("associado", chunk_count, summary.associados, [&](int64_t i, std::string& out) {
     WriteAssociados(config, layout.chunks[i], out);
   }));
@@ -169,14 +173,13 @@ Result<SeedSummary> SeedInTransaction(Connection& connection, const SeedOptions&
   int64_t first_movimento = next_id[3];
   int64_t batch = plan.batch;
   int64_t total = plan.movimentos;
-  // Into an empty PostgreSQL movimento, the key and indexes are built after the rows (schema.h).
-  bool rebuild = connection.dialect() == Dialect::kPostgres && first_movimento == 1 && total > 0;
-  BulkLoadDdl ddl = MovimentoBulkLoadDdl();
-  if (rebuild) SICOOP_RETURN_IF_ERROR(ExecuteAll(connection, ddl.before));
   SICOOP_RETURN_IF_ERROR(loader.Load("movimento", (total + batch - 1) / batch, total, [&](int64_t i, std::string& out) {
     movimentos.Write(first_movimento + i * batch, std::min(batch, total - i * batch), out);
   }));
-  if (rebuild) SICOOP_RETURN_IF_ERROR(ExecuteAll(connection, ddl.after));
+  if (all_empty) {
+    loader.Announce("building and checking keys and indexes");
+    SICOOP_RETURN_IF_ERROR(FinishEmptyTablesLoad(connection));
+  }
   return summary;
 }
 
@@ -193,6 +196,7 @@ Result<SeedSummary> Seed(Connection& connection, const SeedOptions& options,
   if (!summary.ok()) {
     // Best effort: after a lost connection the server has already rolled back.
     (void)connection.Execute("ROLLBACK");
+    AbandonEmptyTablesLoad(connection);
     if (summary.status().is_usage()) return summary.status();
     return summary.status().WithContext("seeding " + connection.Describe() + " failed and nothing was loaded");
   }

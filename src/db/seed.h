@@ -7,9 +7,9 @@
 // 3 * threads * batch * 100 bytes; 6 MB at the defaults) — roughly 10 MB for 10 million movimentos.
 //
 // All of it runs in one transaction: a failure (bad data, lost connection) rolls back everything
-// and nothing is reported as loaded. Keys, foreign keys and their indexes stay in place during the
-// load (see the README's design notes: the reference loaders measure against the same schema, and
-// --append must work on a live schema).
+// and nothing is reported as loaded. Into four empty tables the keys and indexes are set aside and
+// rebuilt or verified at the end (empty_tables_load.h); with rows already there (--append) they
+// stay in place during the load.
 //
 // The data are a pure function of the seed, the starting ids and the period: the same options on the
 // same database state give the same rows, for any number of threads or batch size.
@@ -47,7 +47,7 @@ struct SeedSummary {
 };
 
 struct SeedProgress {
-  std::string table;
+  std::string table;  // the table being loaded, or a step after the rows when rows_total is 0
   int64_t rows_done = 0, rows_total = 0;
   double seconds = 0;  // since the load began
 };

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "db/card_number.h"
+#include "db/empty_tables_load.h"
 #include "db/schema.h"
 #include "support/fresh_database.h"
 
@@ -62,19 +65,32 @@ class SeedTest : public ::testing::TestWithParam<std::string> {
   FreshDatabase db_;
 };
 
-// movimento keeps its foreign key (enforced) and both secondary indexes, whatever the load did.
-void ExpectMovimentoKeysAndIndexes(db::Connection& connection) {
+// Every secondary index exists, and the session enforces every foreign key and movimento's primary
+// key, whatever the load set aside while it ran.
+void ExpectAllKeysAndIndexes(db::Connection& connection) {
   std::string sql = connection.dialect() == db::Dialect::kPostgres
-                        ? "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'movimento' AND indexname LIKE '%_idx'"
-                        : "SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics "
-                          "WHERE table_schema = DATABASE() AND table_name = 'movimento' AND index_name LIKE '%_idx'";
+                        ? "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE '%_idx'"
+                        : "SELECT COUNT(DISTINCT table_name, index_name) FROM information_schema.statistics "
+                          "WHERE table_schema = DATABASE() AND index_name LIKE '%_idx'";
   auto indexes = connection.Query(sql);
   ASSERT_TRUE(indexes.ok()) << indexes.status().message();
-  EXPECT_EQ((*indexes)[0][0], "2");
-  Status orphan = connection.Execute(
-      "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) "
-      "VALUES (999999999, 1.00, 'x', '2024-01-01 00:00:00', 999999)");
-  EXPECT_FALSE(orphan.ok());
+  EXPECT_EQ((*indexes)[0][0], std::to_string(db::SecondaryIndexes().size()));
+  const std::map<std::string, std::string> orphans = {
+      {"conta", "INSERT INTO conta (id, tipo, data_criacao, id_associado) VALUES (999999999, 'CC', '2024-01-01', 999999999)"},
+      {"cartao", "INSERT INTO cartao (id, num_cartao, nom_impresso, data_criacao, id_conta, id_associado) "
+                 "VALUES (999999999, '4000000000000002', 'X', '2024-01-01', 999999999, 999999999)"},
+      {"movimento", "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) "
+                    "VALUES (999999999, 1.00, 'x', '2024-01-01 00:00:00', 999999999)"},
+  };
+  for (const auto& [table, insert] : orphans) EXPECT_FALSE(connection.Execute(insert).ok()) << table;
+  auto first = connection.Query("SELECT MIN(id), MIN(id_cartao) FROM movimento");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  if ((*first)[0][0]) {
+    Status duplicate = connection.Execute(
+        "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) VALUES (" +
+        *(*first)[0][0] + ", 1.00, 'x', '2024-01-01 00:00:00', " + *(*first)[0][1] + ")");
+    EXPECT_FALSE(duplicate.ok());
+  }
 }
 
 TEST_P(SeedTest, DefaultIsASmallRealisticDataset) {
@@ -138,7 +154,7 @@ TEST_P(SeedTest, CardNumbersPassLuhnAndReferencesHold) {
   EXPECT_EQ(Number("SELECT COUNT(*) FROM movimento m JOIN cartao k ON m.id_cartao = k.id WHERE m.data_movimento < k.data_criacao"), 0);
   EXPECT_EQ(Number("SELECT COUNT(*) FROM cartao k JOIN conta c ON k.id_conta = c.id WHERE k.data_criacao < c.data_criacao"), 0);
   EXPECT_EQ(Number("SELECT COUNT(*) FROM movimento WHERE data_movimento < '2024-01-01' OR data_movimento >= '2025-01-01'"), 0);
-  ExpectMovimentoKeysAndIndexes(conn());
+  ExpectAllKeysAndIndexes(conn());
 }
 
 TEST_P(SeedTest, DistributionsStayWithinTheirStatedBounds) {
@@ -210,6 +226,25 @@ TEST_P(SeedTest, AppendContinuesIdsAndKeepsExistingRows) {
   EXPECT_GT(Number("SELECT COUNT(*) FROM movimento WHERE id > 3000 AND id_cartao <= " + std::to_string(first.cartoes)), 500);
   ASSERT_TRUE(conn().Execute("DELETE FROM movimento WHERE id > 3000").ok());
   EXPECT_EQ(Checksum("movimento"), before);
+}
+
+TEST_P(SeedTest, LoadIntoEmptyTablesRefusesADanglingReference) {
+  ASSERT_TRUE(conn().Execute("BEGIN").ok());
+  Status begun = db::BeginEmptyTablesLoad(conn());
+  ASSERT_TRUE(begun.ok()) << begun.message();
+  // With the keys set aside nothing stops a movimento of a card that does not exist...
+  Status inserted = conn().Execute(
+      "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) "
+      "VALUES (1, 1.00, 'x', '2024-01-01 00:00:00', 424242)");
+  ASSERT_TRUE(inserted.ok()) << inserted.message();
+  // ...until the load finishes.
+  Status finished = db::FinishEmptyTablesLoad(conn());
+  ASSERT_FALSE(finished.ok());
+  EXPECT_NE(finished.message().find("movimento_id_cartao_fk"), std::string::npos) << finished.message();
+  ASSERT_TRUE(conn().Execute("ROLLBACK").ok());
+  db::AbandonEmptyTablesLoad(conn());
+  EXPECT_EQ(Number("SELECT COUNT(*) FROM movimento"), 0);
+  ExpectAllKeysAndIndexes(conn());
 }
 
 TEST_P(SeedTest, ExistingRowsNeedAppendOrTruncate) {
@@ -286,7 +321,7 @@ TEST_P(SeedTest, ConnectionLostMidLoadLeavesNothingLoaded) {
     ASSERT_TRUE(rows.ok()) << rows.status().message();
     EXPECT_EQ((*rows)[0][0], "0") << def.name;
   }
-  ExpectMovimentoKeysAndIndexes(*admin);
+  ExpectAllKeysAndIndexes(*admin);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SeedTest, ::testing::Values("postgres", "mysql"),
