@@ -17,11 +17,10 @@ namespace sicoop::db {
 
 using Row = std::vector<std::optional<std::string>>;  // one text value per column; nullopt = NULL
 
-// Produces the rows of a bulk load, one chunk at a time, in the text format that PostgreSQL COPY
-// (FORMAT text) and MySQL LOAD DATA (default FIELDS/LINES) both read: fields separated by '\t',
-// each row ended by '\n', NULL written as \N, and '\\', '\t', '\n', '\r' inside values escaped
-// with a backslash (see bulk_text.h). Replaces `chunk` with the next rows and returns true, or
-// returns false when there are no more rows; a failed Status aborts the load.
+// Produces the rows of a bulk load, one chunk at a time, in the dialect's bulk format
+// (BulkFormatFor in bulk_rows.h: PostgreSQL's COPY binary rows, without the header and trailer,
+// which BulkLoad adds; MySQL's LOAD DATA text). Replaces `chunk` with the next rows and returns
+// true, or returns false when there are no more rows; a failed Status aborts the load.
 using ChunkSource = std::function<Result<bool>(std::string& chunk)>;
 
 class Connection {

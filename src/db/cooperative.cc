@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "db/bulk_text.h"
+#include "db/bulk_rows.h"
 #include "db/card_number.h"
 #include "db/person.h"
 #include "db/rng.h"
@@ -92,62 +92,57 @@ CooperativeLayout LayOutCooperative(const GeneratorConfig& config, int64_t membe
                       first_cartao + layout.cartoes};
     ForEachAccount(config, chunk, [&](int64_t, int64_t, int64_t cartao, const AccountPlan& account) {
       for (int c = 0; c < account.cards; ++c) cards.push_back({cartao + c, account.card[c].created});
-      layout.cartoes += account.cards;
-      ++layout.contas;
+      chunk.cartoes += account.cards;
+      ++chunk.contas;
     });
+    layout.contas += chunk.contas;
+    layout.cartoes += chunk.cartoes;
     layout.chunks.push_back(chunk);
   }
   return layout;
 }
 
-void WriteAssociados(const GeneratorConfig& config, const MemberChunk& chunk, std::string& out) {
+// Ids are INTEGER columns; kMaxAssociados keeps every id of a member, account or card inside int32.
+int32_t IntegerId(int64_t id) { return static_cast<int32_t>(id); }
+
+void WriteAssociados(const GeneratorConfig& config, const MemberChunk& chunk, BulkRowWriter& out) {
   for (int64_t m = chunk.first_member; m < chunk.first_member + chunk.members; ++m) {
     Person person = MakePerson(config.seed, m);
-    AppendInt(out, m);
-    out += '\t';
-    AppendText(out, person.nome);
-    out += '\t';
-    AppendText(out, person.sobrenome);
-    out += '\t';
-    AppendInt(out, person.idade);
-    out += '\t';
+    out.Integer(IntegerId(m));
+    out.Text(person.nome);
+    out.Text(person.sobrenome);
+    out.Integer(person.idade);
     if (person.email.empty()) {
-      AppendNull(out);
+      out.Null();
     } else {
-      AppendText(out, person.email);
+      out.Text(person.email);
     }
-    out += '\n';
+    out.EndRow();
   }
 }
 
-void WriteContas(const GeneratorConfig& config, const MemberChunk& chunk, std::string& out) {
+void WriteContas(const GeneratorConfig& config, const MemberChunk& chunk, BulkRowWriter& out) {
   ForEachAccount(config, chunk, [&](int64_t member, int64_t conta, int64_t, const AccountPlan& account) {
-    AppendInt(out, conta);
-    out += account.savings ? "\tCP\t" : "\tCC\t";
-    AppendWallClock(out, account.created);
-    out += '\t';
-    AppendInt(out, member);
-    out += '\n';
+    out.Integer(IntegerId(conta));
+    out.Text(account.savings ? "CP" : "CC");
+    out.Timestamp(account.created);
+    out.Integer(IntegerId(member));
+    out.EndRow();
   });
 }
 
-void WriteCartoes(const GeneratorConfig& config, const MemberChunk& chunk, std::string& out) {
+void WriteCartoes(const GeneratorConfig& config, const MemberChunk& chunk, BulkRowWriter& out) {
   ForEachAccount(config, chunk, [&](int64_t, int64_t conta, int64_t cartao, const AccountPlan& account) {
     for (int c = 0; c < account.cards; ++c) {
       const CardPlan& card = account.card[c];
       Rng rng(config.seed, kCardStream, static_cast<uint64_t>(cartao + c));
-      AppendInt(out, cartao + c);
-      out += '\t';
-      out += MakeCardNumber(rng);
-      out += '\t';
-      AppendText(out, MakePerson(config.seed, card.holder).printed_name);
-      out += '\t';
-      AppendWallClock(out, card.created);
-      out += '\t';
-      AppendInt(out, conta);
-      out += '\t';
-      AppendInt(out, card.holder);
-      out += '\n';
+      out.Integer(IntegerId(cartao + c));
+      out.Text(MakeCardNumber(rng));
+      out.Text(MakePerson(config.seed, card.holder).printed_name);
+      out.Timestamp(card.created);
+      out.Integer(IntegerId(conta));
+      out.Integer(IntegerId(card.holder));
+      out.EndRow();
     }
   });
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "db/bulk_rows.h"
+
 namespace sicoop::db {
 
 // The parameters every generated row depends on.
@@ -29,6 +31,7 @@ struct CardRef {
 struct MemberChunk {
   int64_t first_member, members;
   int64_t first_conta, first_cartao;
+  int64_t contas = 0, cartoes = 0;  // how many the chunk's members hold
 };
 
 // The new members cut into chunks of `members_per_chunk`, the number of accounts and cards they
@@ -41,9 +44,9 @@ struct CooperativeLayout {
 CooperativeLayout LayOutCooperative(const GeneratorConfig& config, int64_t members_per_chunk, int64_t first_conta,
                                     int64_t first_cartao, std::vector<CardRef>& cards);
 
-// Append the bulk-text rows (bulk_text.h) of one chunk's members, accounts or cards to `out`.
-void WriteAssociados(const GeneratorConfig& config, const MemberChunk& chunk, std::string& out);
-void WriteContas(const GeneratorConfig& config, const MemberChunk& chunk, std::string& out);
-void WriteCartoes(const GeneratorConfig& config, const MemberChunk& chunk, std::string& out);
+// Write the rows of one chunk's members, accounts or cards.
+void WriteAssociados(const GeneratorConfig& config, const MemberChunk& chunk, BulkRowWriter& out);
+void WriteContas(const GeneratorConfig& config, const MemberChunk& chunk, BulkRowWriter& out);
+void WriteCartoes(const GeneratorConfig& config, const MemberChunk& chunk, BulkRowWriter& out);
 
 }  // namespace sicoop::db

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "db/bulk_text.h"
+#include "db/bulk_rows.h"
 #include "db/merchants.h"
 #include "db/rng.h"
 #include "db/wall_clock.h"
@@ -40,7 +40,7 @@ MovimentoWriter::MovimentoWriter(const GeneratorConfig& config, const std::vecto
   while (n > 1 && std::gcd(shuffle_, n) != 1) shuffle_ = (shuffle_ + 1) % n;
 }
 
-void MovimentoWriter::Write(int64_t first_id, int64_t count, std::string& out) const {
+void MovimentoWriter::Write(int64_t first_id, int64_t count, BulkRowWriter& out) const {
   const uint64_t n = cards_.size();
   for (int64_t id = first_id; id < first_id + count; ++id) {
     Rng rng(config_.seed, kMovimentoStream, static_cast<uint64_t>(id));
@@ -62,23 +62,21 @@ void MovimentoWriter::Write(int64_t first_id, int64_t count, std::string& out) c
     }
     bool refund = rng.Chance(kRefundShare);
 
-    AppendInt(out, id);
-    out += '\t';
-    AppendCents(out, refund ? -purchase.cents : purchase.cents);
-    out += '\t';
-    if (refund) out += "Estorno ";
-    AppendText(out, purchase.merchant);
+    out.BigInt(id);
+    out.Cents(refund ? -purchase.cents : purchase.cents);
+    out.BeginText();
+    if (refund) out.AddText("Estorno ");
+    out.AddText(purchase.merchant);
     if (!purchase.online) {
       int city = static_cast<int>(Rng(config_.seed, kHomeCityStream, static_cast<uint64_t>(card.id)).Below(CityCount()));
       if (rng.Chance(kAwayFromHomeShare)) city = static_cast<int>(rng.Below(CityCount()));
-      out += " - ";
-      AppendText(out, CityName(city));
+      out.AddText(" - ");
+      out.AddText(CityName(city));
     }
-    out += '\t';
-    AppendWallClock(out, when);
-    out += '\t';
-    AppendInt(out, card.id);
-    out += '\n';
+    out.EndText();
+    out.Timestamp(when);
+    out.Integer(static_cast<int32_t>(card.id));
+    out.EndRow();
   }
 }
 

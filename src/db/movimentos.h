@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "db/bulk_rows.h"
 #include "db/cooperative.h"
 
 namespace sicoop::db {
@@ -21,8 +22,8 @@ class MovimentoWriter {
   // `cards` must be non-empty, each created before config.to; it is referenced, not copied.
   MovimentoWriter(const GeneratorConfig& config, const std::vector<CardRef>& cards);
 
-  // Appends the bulk-text rows of movimentos [first_id, first_id + count) to `out`.
-  void Write(int64_t first_id, int64_t count, std::string& out) const;
+  // Writes the rows of movimentos [first_id, first_id + count).
+  void Write(int64_t first_id, int64_t count, BulkRowWriter& out) const;
 
  private:
   const GeneratorConfig& config_;

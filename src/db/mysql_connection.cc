@@ -7,7 +7,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "db/bulk_text.h"
+#include "db/bulk_rows.h"
 
 namespace sicoop::db {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "db/bulk_text.h"
+#include "db/bulk_rows.h"
 
 namespace sicoop::db {
 namespace {
@@ -64,13 +64,14 @@ class PostgresConnection : public Connection {
 
   Result<int64_t> BulkLoad(const std::string& table, const std::vector<std::string>& columns,
                            const ChunkSource& next_chunk) override {
-    std::string sql = "COPY " + table + " " + ColumnList(columns) + " FROM STDIN";
+    std::string sql = "COPY " + table + " " + ColumnList(columns) + " FROM STDIN (FORMAT binary)";
     PgResult started(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(started.get()) != PGRES_COPY_IN) {
       return CheckResult(started.get(), "COPY into " + table).WithContext("loading table " + table);
     }
-    std::string chunk;
+    std::string chunk(PostgresBinaryHeader());
     Status producer_error;
+    if (PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) return LostWhileLoading(table);
     while (true) {
       auto more = next_chunk(chunk);
       if (!more.ok()) {
@@ -81,6 +82,10 @@ class PostgresConnection : public Connection {
       if (PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
         return LostWhileLoading(table);
       }
+    }
+    std::string_view trailer = PostgresBinaryTrailer();
+    if (producer_error.ok() && PQputCopyData(conn_, trailer.data(), static_cast<int>(trailer.size())) != 1) {
+      return LostWhileLoading(table);
     }
     // Ending with an error message makes the server abort the COPY (and so the transaction).
     if (PQputCopyEnd(conn_, producer_error.ok() ? nullptr : "sicoop aborted the load") != 1) {

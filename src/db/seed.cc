@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "db/bulk_rows.h"
 #include "db/cooperative.h"
 #include "db/empty_tables_load.h"
 #include "db/movimentos.h"
@@ -92,19 +93,25 @@ class Loader {
       : connection_(connection), plan_(plan), progress_(progress), start_(Clock::now()) {}
 
   // Loads `chunks` chunks made by `produce` into `table`; `rows` is how many rows they hold.
-  Status Load(const std::string& table, int64_t chunks, int64_t rows,
-              std::function<void(int64_t, std::string&)> produce) {
+  Status Load(const std::string& table, int64_t chunks, int64_t rows, const std::function<int64_t(int64_t)>& rows_in,
+              const std::function<void(int64_t, BulkRowWriter&)>& write) {
     if (rows == 0) return Status::Ok();
     const TableDef* def = nullptr;
     for (const TableDef& t : SourceSchema()) {
       if (t.name == table) def = &t;
     }
-    ParallelChunks generator(chunks, plan_.threads, std::move(produce));
+    BulkFormat format = BulkFormatFor(connection_.dialect());
+    auto fields = static_cast<int>(def->columns.size());
+    ParallelChunks generator(chunks, plan_.threads, [&](int64_t i, std::string& out) {
+      BulkRowWriter writer(format, fields, out);
+      write(i, writer);
+    });
     SeedProgress progress{table, 0, rows, 0};
+    int64_t taken = 0;
     auto next = [&](std::string& chunk) -> Result<bool> {
       if (!generator.Next(chunk)) return false;
       if (progress_) {
-        progress.rows_done += std::count(chunk.begin(), chunk.end(), '\n');
+        progress.rows_done += rows_in(taken++);
         progress.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
         progress_(progress);
       }
@@ -160,22 +167,24 @@ Result<SeedSummary> SeedInTransaction(Connection& connection, const SeedOptions&
   const GeneratorConfig& config = plan.config;
   auto chunk_count = static_cast<int64_t>(layout.chunks.size());
   if (all_empty) SICOOP_RETURN_IF_ERROR(BeginEmptyTablesLoad(connection));
-  SICOOP_RETURN_IF_ERROR(loader.Load("associado", chunk_count, summary.associados, [&](int64_t i, std::string& out) {
-    WriteAssociados(config, layout.chunks[i], out);
-  }));
-  SICOOP_RETURN_IF_ERROR(loader.Load("conta", chunk_count, summary.contas, [&](int64_t i, std::string& out) {
-    WriteContas(config, layout.chunks[i], out);
-  }));
-  SICOOP_RETURN_IF_ERROR(loader.Load("cartao", chunk_count, summary.cartoes, [&](int64_t i, std::string& out) {
-    WriteCartoes(config, layout.chunks[i], out);
-  }));
+  auto associados_in = [&](int64_t i) { return layout.chunks[i].members; };
+  SICOOP_RETURN_IF_ERROR(loader.Load("associado", chunk_count, summary.associados, associados_in,
+                                     [&](int64_t i, BulkRowWriter& out) { WriteAssociados(config, layout.chunks[i], out); }));
+  auto contas_in = [&](int64_t i) { return layout.chunks[i].contas; };
+  SICOOP_RETURN_IF_ERROR(loader.Load("conta", chunk_count, summary.contas, contas_in,
+                                     [&](int64_t i, BulkRowWriter& out) { WriteContas(config, layout.chunks[i], out); }));
+  auto cartoes_in = [&](int64_t i) { return layout.chunks[i].cartoes; };
+  SICOOP_RETURN_IF_ERROR(loader.Load("cartao", chunk_count, summary.cartoes, cartoes_in,
+                                     [&](int64_t i, BulkRowWriter& out) { WriteCartoes(config, layout.chunks[i], out); }));
   MovimentoWriter movimentos(config, cards);
   int64_t first_movimento = next_id[3];
   int64_t batch = plan.batch;
   int64_t total = plan.movimentos;
-  SICOOP_RETURN_IF_ERROR(loader.Load("movimento", (total + batch - 1) / batch, total, [&](int64_t i, std::string& out) {
-    movimentos.Write(first_movimento + i * batch, std::min(batch, total - i * batch), out);
-  }));
+  auto movimentos_in = [&](int64_t i) { return std::min(batch, total - i * batch); };
+  SICOOP_RETURN_IF_ERROR(loader.Load("movimento", (total + batch - 1) / batch, total, movimentos_in,
+                                     [&](int64_t i, BulkRowWriter& out) {
+                                       movimentos.Write(first_movimento + i * batch, movimentos_in(i), out);
+                                     }));
   if (all_empty) {
     loader.Announce("building and checking keys and indexes");
     SICOOP_RETURN_IF_ERROR(FinishEmptyTablesLoad(connection));

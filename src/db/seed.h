@@ -1,9 +1,9 @@
 // `sicoop db seed`: fills the source schema with a fictitious, believable cooperative, fast.
 //
-// How: generator threads write rows as bulk text (bulk_text.h) in chunks of `batch` rows, handed in
-// id order to the database's bulk path (COPY FROM STDIN / LOAD DATA LOCAL INFILE from memory). No
-// file is written. Memory is bounded whatever the number of movimentos: 16 bytes per cartão (the
-// cards movimentos may use) plus 2 * threads chunks of text plus the one being sent (about
+// How: generator threads write rows (bulk_rows.h: binary for PostgreSQL, text for MySQL) in chunks of
+// `batch` rows, handed in id order to the database's bulk path (COPY FROM STDIN / LOAD DATA LOCAL
+// INFILE from memory). No file is written. Memory is bounded whatever the number of movimentos: 16
+// bytes per cartão (the cards movimentos may use) plus 2 * threads chunks plus the one being sent (about
 // 3 * threads * batch * 100 bytes; 6 MB at the defaults) — roughly 10 MB for 10 million movimentos.
 //
 // All of it runs in one transaction: a failure (bad data, lost connection) rolls back everything

@@ -14,6 +14,25 @@
 namespace sicoop::testing {
 namespace {
 
+// An MD5 of every row of `table` in id order, the same expression on both dialects.
+std::string TableChecksum(db::Connection& connection, const std::string& table) {
+  bool pg = connection.dialect() == db::Dialect::kPostgres;
+  std::string columns;
+  for (const auto& def : db::SourceSchema()) {
+    if (def.name != table) continue;
+    for (const auto& column : def.columns) columns += (columns.empty() ? "" : ", ") + column;
+  }
+  std::string row = "concat_ws('|', " + columns + ")";
+  std::string sql = pg ? "SELECT md5(string_agg(" + row + ", ';' ORDER BY id)) FROM " + table
+                       : "SELECT MD5(GROUP_CONCAT(" + row + " ORDER BY id SEPARATOR ';')) FROM " + table;
+  if (!pg) {
+    EXPECT_TRUE(connection.Execute("SET SESSION group_concat_max_len = 1073741824").ok());
+  }
+  auto rows = connection.Query(sql);
+  EXPECT_TRUE(rows.ok()) << rows.status().message();
+  return rows.ok() ? (*rows)[0][0].value_or("") : "";
+}
+
 class SeedTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -38,23 +57,7 @@ class SeedTest : public ::testing::TestWithParam<std::string> {
     return std::stoll(*(*rows)[0][0]);
   }
 
-  // An MD5 of every row of `table` in id order, the same expression on both dialects.
-  std::string Checksum(const std::string& table) {
-    std::string columns;
-    for (const auto& def : db::SourceSchema()) {
-      if (def.name != table) continue;
-      for (const auto& column : def.columns) columns += (columns.empty() ? "" : ", ") + column;
-    }
-    std::string row = "concat_ws('|', " + columns + ")";
-    std::string sql = pg() ? "SELECT md5(string_agg(" + row + ", ';' ORDER BY id)) FROM " + table
-                           : "SELECT MD5(GROUP_CONCAT(" + row + " ORDER BY id SEPARATOR ';')) FROM " + table;
-    if (!pg()) {
-      EXPECT_TRUE(conn().Execute("SET SESSION group_concat_max_len = 1073741824").ok());
-    }
-    auto rows = conn().Query(sql);
-    EXPECT_TRUE(rows.ok()) << rows.status().message();
-    return rows.ok() ? (*rows)[0][0].value_or("") : "";
-  }
+  std::string Checksum(const std::string& table) { return TableChecksum(conn(), table); }
 
   std::string AllChecksums() {
     std::string all;
@@ -322,6 +325,26 @@ TEST_P(SeedTest, ConnectionLostMidLoadLeavesNothingLoaded) {
     EXPECT_EQ((*rows)[0][0], "0") << def.name;
   }
   ExpectAllKeysAndIndexes(*admin);
+}
+
+// PostgreSQL receives binary COPY rows and MySQL LOAD DATA text: both must hold the same values.
+TEST(SeedFormatsTest, PostgresBinaryAndMysqlTextLoadTheSameRows) {
+  FreshDatabase pg = MakeFreshDatabase("postgres");
+  FreshDatabase my = MakeFreshDatabase("mysql");
+  ASSERT_TRUE(pg.connection && my.connection);
+  db::SeedOptions options;
+  options.movimentos = 30000;
+  options.associados = 400;
+  for (db::Connection* connection : {pg.connection.get(), my.connection.get()}) {
+    ASSERT_TRUE(db::InitSchema(*connection).ok());
+    auto summary = db::Seed(*connection, options);
+    ASSERT_TRUE(summary.ok()) << summary.status().message();
+  }
+  for (const auto& def : db::SourceSchema()) {
+    std::string checksum = TableChecksum(*pg.connection, def.name);
+    EXPECT_EQ(checksum.size(), 32u) << def.name;
+    EXPECT_EQ(checksum, TableChecksum(*my.connection, def.name)) << def.name;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SeedTest, ::testing::Values("postgres", "mysql"),

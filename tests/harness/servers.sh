@@ -49,7 +49,7 @@ start_mariadb() {
   mariadbd --no-defaults --datadir="$data" --socket="$data/mysqld.sock" --port="$port" \
     --bind-address=127.0.0.1 --pid-file="$data/mysqld.pid" --local-infile=1 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=1G --skip-log-bin "${user_flag[@]}" >"$dir/mariadb.log" 2>&1 &
+    --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=1G --innodb-log-file-size=1G --skip-log-bin "${user_flag[@]}" >"$dir/mariadb.log" 2>&1 &
   wait_for 60 "MariaDB" mariadb --no-defaults --socket="$data/mysqld.sock" -uroot -e 'SELECT 1'
   mariadb --no-defaults --socket="$data/mysqld.sock" -uroot <<SQL
 CREATE USER 'sicoop'@'127.0.0.1' IDENTIFIED BY '$password';
