@@ -129,12 +129,13 @@ for n in "${counts[@]}"; do
 done
 
 echo
-printf '%-11s %-9s %14s %16s %8s %15s %10s\n' movimentos database "(a) sicoop" "(b) reference" "(a)/(b)" "(c) faker" "speedup"
-printf '%-11s %-9s %14s %16s %8s %15s %10s\n' "" "" "rows/s" "rows/s" "" "rows/s" "(c)/(a) t"
+printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' movimentos database "(a) sicoop" "(b) reference" "(a)/(b)" "(c) faker" "speedup" "ceiling"
+printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' "" "" "rows/s" "rows/s" "" "rows/s" "(c)/(a) t" "(c)/(b) t"
 for line in "${results[@]}"; do
   read -r n d a b ab c ac <<<"$line"
   [ "$d" = pg ] && name=postgres || name=mariadb
-  printf '%-11s %-9s %14s %16s %8s %15s %10s\n' "$n" "$name" "$a" "$b" "$ab" "$c" "${ac}x"
+  printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' "$n" "$name" "$a" "$b" "$ab" "$c" "${ac}x" "$(ratio "$b" "$c")x"
 done
 echo "(b) is psql \\copy for postgres and LOAD DATA LOCAL INFILE for mariadb, of the same rows from files;"
-echo "speedup = time of (c) extrapolated to the same rows / time of (a) = (a) rows/s / (c) rows/s."
+echo "speedup = time of (c) extrapolated to the same rows / time of (a) = (a) rows/s / (c) rows/s;"
+echo "ceiling = the same for (b): the speedup of a client that costs nothing, bounded by the server's bulk path."

@@ -108,10 +108,33 @@ const std::vector<TableDef>& SourceSchema() {
   return kTables;
 }
 
+namespace {
+
+// MySQL has no CREATE INDEX IF NOT EXISTS, and CREATE TABLE IF NOT EXISTS leaves an existing table as
+// it is: an index added to the schema later is created here when a table lacks it.
+Status CreateMissingMysqlIndexes(Connection& connection) {
+  SICOOP_ASSIGN_OR_RETURN(auto rows, connection.Query("SELECT DISTINCT table_name, index_name FROM "
+                                                      "information_schema.statistics WHERE table_schema = DATABASE()"));
+  std::set<std::pair<std::string, std::string>> present;
+  for (const Row& row : rows) present.emplace(row[0].value_or(""), row[1].value_or(""));
+  for (const IndexDef& index : SecondaryIndexes()) {
+    if (present.count({index.table, index.name()})) continue;
+    SICOOP_RETURN_IF_ERROR(
+        connection.Execute("CREATE INDEX " + index.name() + " ON " + index.table + " (" + index.column + ")"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status InitSchema(Connection& connection) {
   for (const std::string& statement : CreateStatements(connection.dialect())) {
     Status status = connection.Execute(statement);
     if (!status.ok()) return status.WithContext("creating the sicoop schema");
+  }
+  if (connection.dialect() == Dialect::kMysql) {
+    Status indexes = CreateMissingMysqlIndexes(connection);
+    if (!indexes.ok()) return indexes.WithContext("creating the sicoop schema's indexes");
   }
   return Status::Ok();
 }
