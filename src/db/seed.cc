@@ -176,10 +176,10 @@ Result<SeedSummary> SeedInTransaction(Connection& connection, const SeedOptions&
   auto cartoes_in = [&](int64_t i) { return layout.chunks[i].cartoes; };
   SICOOP_RETURN_IF_ERROR(loader.Load("cartao", chunk_count, summary.cartoes, cartoes_in,
                                      [&](int64_t i, BulkRowWriter& out) { WriteCartoes(config, layout.chunks[i], out); }));
-  MovimentoWriter movimentos(config, cards);
   int64_t first_movimento = next_id[3];
   int64_t batch = plan.batch;
   int64_t total = plan.movimentos;
+  MovimentoWriter movimentos(config, cards, first_movimento, total);
   auto movimentos_in = [&](int64_t i) { return std::min(batch, total - i * batch); };
   SICOOP_RETURN_IF_ERROR(loader.Load("movimento", (total + batch - 1) / batch, total, movimentos_in,
                                      [&](int64_t i, BulkRowWriter& out) {

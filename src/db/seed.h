@@ -11,8 +11,8 @@
 // rebuilt or verified at the end (empty_tables_load.h); with rows already there (--append) they
 // stay in place during the load.
 //
-// The data are a pure function of the seed, the starting ids and the period: the same options on the
-// same database state give the same rows, for any number of threads or batch size.
+// The data are a pure function of the seed, the starting ids, the counts and the period: the same
+// options on the same database state give the same rows, for any number of threads or batch size.
 #pragma once
 
 #include <cstdint>

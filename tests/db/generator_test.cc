@@ -150,8 +150,8 @@ std::string Generate(BulkFormat format, int threads, int64_t members_per_chunk, 
   drain(n, 5, [&](int64_t i, BulkRowWriter& out) { WriteAssociados(config, layout.chunks[i], out); });
   drain(n, 4, [&](int64_t i, BulkRowWriter& out) { WriteContas(config, layout.chunks[i], out); });
   drain(n, 6, [&](int64_t i, BulkRowWriter& out) { WriteCartoes(config, layout.chunks[i], out); });
-  MovimentoWriter movimentos(config, cards);
   const int64_t total = 20000;
+  MovimentoWriter movimentos(config, cards, 1, total);
   drain((total + batch - 1) / batch, 5, [&](int64_t i, BulkRowWriter& out) {
     movimentos.Write(1 + i * batch, std::min(batch, total - i * batch), out);
   });

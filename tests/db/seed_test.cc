@@ -202,6 +202,20 @@ TEST_P(SeedTest, DistributionsStayWithinTheirStatedBounds) {
   int64_t december = Number(std::string("SELECT COUNT(*) FROM movimento WHERE ") +
                             (pg() ? "EXTRACT(MONTH FROM data_movimento)" : "MONTH(data_movimento)") + " = 12");
   EXPECT_GT(december, 50000 / 12);
+  // What is bought depends on the hour: restaurants at lunch, subscriptions charged at night.
+  auto in_hours = [&](const std::string& merchant, int from, int to) {
+    return Number("SELECT COUNT(*) FROM movimento WHERE des_transacao LIKE '" + merchant + "%' AND " + hour +
+                  " BETWEEN " + std::to_string(from) + " AND " + std::to_string(to));
+  };
+  EXPECT_GT(in_hours("Churrascaria", 11, 13), 5 * in_hours("Churrascaria", 2, 4));
+  EXPECT_GT(in_hours("Netflix", 0, 2), 3 * in_hours("Netflix", 8, 10));
+  // Ids follow time, as in a transaction log.
+  EXPECT_EQ(Number("SELECT COUNT(*) FROM movimento a JOIN movimento b ON b.id = a.id + 1 "
+                   "WHERE b.data_movimento < a.data_movimento"),
+            0);
+  // ...and still fill the whole period.
+  EXPECT_GT(Number("SELECT COUNT(*) FROM movimento WHERE data_movimento < '2024-01-02'"), 0);
+  EXPECT_GT(Number("SELECT COUNT(*) FROM movimento WHERE data_movimento >= '2024-12-31'"), 0);
 }
 
 TEST_P(SeedTest, AppendContinuesIdsAndKeepsExistingRows) {
