@@ -4,6 +4,7 @@
 #       and by LOAD DATA LOCAL INFILE, with the same keys-aside recipe as sicoop, and
 #   (c) a typical row-by-row generator: Python + Faker + executemany (100k movimentos, extrapolated).
 # Rates count the rows of all four tables. Starts its own throwaway servers (tests/harness/servers.sh).
+# The measurements and the table also go to bench/seed/results-<date>.txt.
 # usage: bench/seed/run.sh [MOVIMENTOS...]        default: 1000000 10000000
 #        BUILD=build-dir (default build); SICOOP_CACHE as for scripts/setup.sh
 set -euo pipefail
@@ -21,7 +22,10 @@ chmod 755 "$work"  # the PostgreSQL server runs as its own user and must reach i
 servers="$work/servers"
 cleanup() { "$root/tests/harness/servers.sh" stop "$servers" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
+results_file="$here/results-$(date +%F).txt"
+measured=()  # the lines of each timed run, for the results file
 log() { printf 'bench: %s\n' "$*" >&2; }
+measure() { measured+=("$*"); log "$*"; }
 
 if [ ! -x "$venv/bin/python" ]; then
   log "creating the benchmark's Python environment in $venv (pinned Faker, psycopg, PyMySQL)"
@@ -71,7 +75,7 @@ for d in pg my; do
   if [ "$d" = pg ]; then dialect=postgres; port="$pg_port"; else dialect=mysql; port="$my_port"; fi
   read -r rows seconds < <("$venv/bin/python" "$here/faker_seed.py" "$dialect" 127.0.0.1 "$port" sicoop faker 100000)
   faker_rate[$d]="$(python3 -c "print(round($rows / $seconds))")"
-  log "  $d: $rows rows in $seconds s"
+  measure "(c) $d: $rows rows in $seconds s"
   drop_db "$d" faker
 done
 
@@ -85,7 +89,7 @@ for n in "${counts[@]}"; do
     t0="$(now)"; summary="$("${sicoop_db[@]}" seed --db "$url" --movimentos "$n")"; t1="$(now)"
     rows="$(seeded_rows "$summary")"
     seed_rate[$d]="$(rate "$rows" "$t0" "$t1")"
-    log "  (a) $d: $summary"
+    measure "(a) $d: $summary"
   done
   # The same rows as files on disk, in the text format both \copy and LOAD DATA read.
   for t in "${tables[@]}"; do pg -d seeded -c "\\copy $t TO '$work/$t.tsv'"; done
@@ -128,14 +132,18 @@ for n in "${counts[@]}"; do
   done
 done
 
-echo
-printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' movimentos database "(a) sicoop" "(b) reference" "(a)/(b)" "(c) faker" "speedup" "ceiling"
-printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' "" "" "rows/s" "rows/s" "" "rows/s" "(c)/(a) t" "(c)/(b) t"
-for line in "${results[@]}"; do
-  read -r n d a b ab c ac <<<"$line"
-  [ "$d" = pg ] && name=postgres || name=mariadb
-  printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' "$n" "$name" "$a" "$b" "$ab" "$c" "${ac}x" "$(ratio "$b" "$c")x"
-done
-echo "(b) is psql \\copy for postgres and LOAD DATA LOCAL INFILE for mariadb, of the same rows from files;"
-echo "speedup = time of (c) extrapolated to the same rows / time of (a) = (a) rows/s / (c) rows/s;"
-echo "ceiling = the same for (b): the speedup of a client that costs nothing, bounded by the server's bulk path."
+{
+  echo "sicoop seed benchmark, $(date +%F), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, bench/seed/run.sh ${counts[*]}"
+  printf '%s\n' "${measured[@]}"
+  echo
+  printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' movimentos database "(a) sicoop" "(b) reference" "(a)/(b)" "(c) faker" "speedup" "ceiling"
+  printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' "" "" "rows/s" "rows/s" "" "rows/s" "(c)/(a) t" "(c)/(b) t"
+  for line in "${results[@]}"; do
+    read -r n d a b ab c ac <<<"$line"
+    [ "$d" = pg ] && name=postgres || name=mariadb
+    printf '%-11s %-9s %14s %16s %8s %15s %10s %10s\n' "$n" "$name" "$a" "$b" "$ab" "$c" "${ac}x" "$(ratio "$b" "$c")x"
+  done
+  echo "(b) is psql \\copy for postgres and LOAD DATA LOCAL INFILE for mariadb, of the same rows from files;"
+  echo "speedup = time of (c) extrapolated to the same rows / time of (a) = (a) rows/s / (c) rows/s;"
+  echo "ceiling = the same for (b): the speedup of a client that costs nothing, bounded by the server's bulk path."
+} | tee "$results_file"
