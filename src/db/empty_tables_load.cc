@@ -70,7 +70,9 @@ Status FinishEmptyTablesLoad(Connection& connection) {
   for (const std::string& table : UnreferencedTables()) {
     statements.push_back("ALTER TABLE " + table + " ADD CONSTRAINT " + PrimaryKeyName(table) + " PRIMARY KEY (id)");
   }
-  for (const IndexDef& index : SecondaryIndexes()) statements.push_back(PostgresCreateIndex(index));
+  for (const IndexDef& index : SecondaryIndexes()) {
+    statements.push_back(CreateIndexStatement(index, Dialect::kPostgres));
+  }
   for (const ForeignKeyDef& fk : ForeignKeys()) statements.push_back("ALTER TABLE " + fk.table + " ADD " + fk.clause());
   return ExecuteAll(connection, statements, "re-creating keys and indexes after the bulk load");
 }

@@ -41,8 +41,9 @@ const std::vector<IndexDef>& SecondaryIndexes() {
   return kIndexes;
 }
 
-std::string PostgresCreateIndex(const IndexDef& index) {
-  return "CREATE INDEX IF NOT EXISTS " + index.name() + " ON " + index.table + " (" + index.column + ")";
+std::string CreateIndexStatement(const IndexDef& index, Dialect dialect) {
+  std::string if_not_exists = dialect == Dialect::kPostgres ? "IF NOT EXISTS " : "";
+  return "CREATE INDEX " + if_not_exists + index.name() + " ON " + index.table + " (" + index.column + ")";
 }
 
 namespace {
@@ -91,7 +92,7 @@ std::vector<std::string> CreateStatements(Dialect d) {
       "  id_cartao INTEGER NOT NULL" + constraints("movimento") + ")" + table_options,
   };
   if (pg) {
-    for (const IndexDef& index : SecondaryIndexes()) statements.push_back(PostgresCreateIndex(index));
+    for (const IndexDef& index : SecondaryIndexes()) statements.push_back(CreateIndexStatement(index, d));
   }
   return statements;
 }
@@ -119,8 +120,7 @@ Status CreateMissingMysqlIndexes(Connection& connection) {
   for (const Row& row : rows) present.emplace(row[0].value_or(""), row[1].value_or(""));
   for (const IndexDef& index : SecondaryIndexes()) {
     if (present.count({index.table, index.name()})) continue;
-    SICOOP_RETURN_IF_ERROR(
-        connection.Execute("CREATE INDEX " + index.name() + " ON " + index.table + " (" + index.column + ")"));
+    SICOOP_RETURN_IF_ERROR(connection.Execute(CreateIndexStatement(index, Dialect::kMysql)));
   }
   return Status::Ok();
 }

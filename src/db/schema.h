@@ -34,8 +34,8 @@ struct IndexDef {
 };
 const std::vector<IndexDef>& SecondaryIndexes();
 
-// PostgreSQL's idempotent CREATE INDEX statement for `index`.
-std::string PostgresCreateIndex(const IndexDef& index);
+// The CREATE INDEX statement for `index`; PostgreSQL's is idempotent (MySQL has no IF NOT EXISTS).
+std::string CreateIndexStatement(const IndexDef& index, Dialect dialect);
 
 // Creates whatever of the schema is missing; running it again changes nothing.
 Status InitSchema(Connection& connection);

@@ -12,8 +12,6 @@ namespace sicoop::testing {
 namespace {
 namespace fs = std::filesystem;
 
-constexpr const char* kSparkServer = "SparkConnectServer";
-
 class DemoTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -72,14 +70,17 @@ TEST_F(DemoTest, WritesEveryMovimentoAndLeavesNoServerBehind) {
   EXPECT_NE(demo.run.output.find(file.string() + " holds 2000 rows"), std::string::npos) << demo.run.output;
 
   EXPECT_TRUE(SeenBelow(demo.seen, temp_, "postgres")) << "no PostgreSQL was seen working below " << temp_;
-  EXPECT_TRUE(SeenBelow(demo.seen, state_, kSparkServer)) << "no Spark Connect server was seen below " << state_;
+  EXPECT_TRUE(SeenBelow(demo.seen, state_, kSparkConnectServerCommand))
+      << "no Spark Connect server was seen below " << state_;
   ExpectNoneRuns(demo.seen, std::chrono::seconds(5));
   EXPECT_TRUE(fs::is_empty(temp_)) << "the throwaway PostgreSQL's folder is still in " << temp_;
 }
 
 TEST_F(DemoTest, InterruptedWhileSparkStartsLeavesNoServerBehind) {
   // SIGTERM as soon as the Spark Connect server's process exists: PostgreSQL runs, Spark starts up.
-  WatchedRun demo = Demo([this](const std::vector<SeenProcess>& seen) { return SeenBelow(seen, state_, kSparkServer); });
+  WatchedRun demo = Demo([this](const std::vector<SeenProcess>& seen) {
+    return SeenBelow(seen, state_, kSparkConnectServerCommand);
+  });
   EXPECT_EQ(demo.run.exit_code, 128 + SIGTERM) << demo.run.output;
   EXPECT_TRUE(SeenBelow(demo.seen, temp_, "postgres")) << "no PostgreSQL was seen working below " << temp_;
   EXPECT_FALSE(fs::exists(output_ / "movimento_flat.csv"));

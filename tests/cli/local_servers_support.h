@@ -53,6 +53,9 @@ WatchedRun RunSicoopWatching(const std::filesystem::path& folder, const std::vec
                              const std::vector<std::pair<std::string, std::string>>& env,
                              const InterruptWhen& interrupt = {});
 
+// What the command line of a Spark Connect server contains (its main class's simple name).
+constexpr const char* kSparkConnectServerCommand = "SparkConnectServer";
+
 // The seen processes whose command line contains `text`.
 std::vector<SeenProcess> WithCommandLine(const std::vector<SeenProcess>& seen, const std::string& text);
 

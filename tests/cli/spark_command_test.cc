@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kSeededMovimentos = 300;
-constexpr const char* kServerClass = "SparkConnectServer";
 
 // The first submatch of `pattern` in `text`, or "".
 std::string Find(const std::string& text, const std::string& pattern) {
@@ -147,7 +146,7 @@ TEST_F(SparkCommandTest, StartStatusReuseByEtlAndStop) {
   WatchedRun etl = EtlWithoutSpark(SeededDatabaseUrl());
   EXPECT_EQ(etl.run.exit_code, 0) << etl.run.output;
   ExpectFlatFileOfTheSeed();
-  for (const auto& process : WithCommandLine(etl.seen, kServerClass)) {
+  for (const auto& process : WithCommandLine(etl.seen, kSparkConnectServerCommand)) {
     EXPECT_EQ(process.pid, pid) << "a second server started: " << process.working_dir;
   }
   EXPECT_TRUE(ProcessRuns(pid));
@@ -177,7 +176,7 @@ TEST_F(SparkCommandTest, EtlWithoutAServerStartsAPrivateOneAndStopsIt) {
   ASSERT_EQ(etl.run.exit_code, 0) << etl.run.output;
   ExpectFlatFileOfTheSeed();
 
-  auto servers = WithCommandLine(etl.seen, kServerClass);
+  auto servers = WithCommandLine(etl.seen, kSparkConnectServerCommand);
   ASSERT_FALSE(servers.empty()) << "no Spark Connect server was seen working below " << state_dir_;
   for (const auto& process : StillRunning(etl.seen, std::chrono::seconds(5))) {
     ADD_FAILURE() << "outlived the run: pid " << process.pid << " in " << process.working_dir << ": "
