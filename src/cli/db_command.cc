@@ -7,7 +7,7 @@
 #include "cli/options.h"
 #include "db/connection.h"
 #include "db/schema.h"
-#include "db/seed.h"
+#include "seed/seed.h"
 
 namespace sicoop::cli {
 namespace {
@@ -61,7 +61,7 @@ Result<std::optional<int64_t>> OptionalCount(const ParsedOptions& parsed, const 
 }
 
 // Progress on stderr, redrawn in place at most five times a second.
-void ShowProgress(const db::SeedProgress& progress) {
+void ShowProgress(const seed::SeedProgress& progress) {
   static double last_shown = -1;
   static std::string last_table;
   if (progress.rows_total == 0) {
@@ -81,9 +81,9 @@ Status SeedCommand(const std::vector<std::string>& args) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kSeedSpec, args));
   if (!given) return Status::Ok();
   const ParsedOptions& parsed = *given;
-  db::SeedOptions options;
-  SICOOP_ASSIGN_OR_RETURN(options.movimentos, OptionalCount(parsed, "movimentos", db::kMaxMovimentos));
-  SICOOP_ASSIGN_OR_RETURN(options.associados, OptionalCount(parsed, "associados", db::kMaxAssociados));
+  seed::SeedOptions options;
+  SICOOP_ASSIGN_OR_RETURN(options.movimentos, OptionalCount(parsed, "movimentos", seed::kMaxMovimentos));
+  SICOOP_ASSIGN_OR_RETURN(options.associados, OptionalCount(parsed, "associados", seed::kMaxAssociados));
   SICOOP_ASSIGN_OR_RETURN(int64_t seed, parsed.GetInt("seed", 0, INT64_MAX));
   options.seed = static_cast<uint64_t>(seed);
   options.from = parsed.Get("from");
@@ -91,11 +91,11 @@ Status SeedCommand(const std::vector<std::string>& args) {
   SICOOP_ASSIGN_OR_RETURN(options.batch, parsed.GetInt("batch", 1, 1000000));
   options.append = parsed.Has("append");
   options.truncate = parsed.Has("truncate");
-  SICOOP_RETURN_IF_ERROR(db::CheckSeedOptions(options));
+  SICOOP_RETURN_IF_ERROR(seed::CheckSeedOptions(options));
   SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed));
-  std::function<void(const db::SeedProgress&)> progress;
+  std::function<void(const seed::SeedProgress&)> progress;
   if (isatty(STDERR_FILENO) == 1) progress = ShowProgress;
-  SICOOP_ASSIGN_OR_RETURN(db::SeedSummary summary, db::Seed(*connection, options, progress));
+  SICOOP_ASSIGN_OR_RETURN(seed::SeedSummary summary, seed::Seed(*connection, options, progress));
   std::printf("seeded %lld associados, %lld contas, %lld cartoes, %lld movimentos in %.1f s (%.0f rows/s)\n",
               static_cast<long long>(summary.associados), static_cast<long long>(summary.contas),
               static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos), summary.seconds,

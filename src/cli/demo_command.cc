@@ -6,9 +6,9 @@
 #include "cli/etl_run.h"
 #include "cli/options.h"
 #include "db/connection.h"
-#include "db/local_postgres.h"
+#include "local/local_postgres.h"
 #include "db/schema.h"
-#include "db/seed.h"
+#include "seed/seed.h"
 
 namespace sicoop::cli {
 namespace {
@@ -32,15 +32,15 @@ Status Demo(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
 
   std::cerr << "sicoop demo: starting a throwaway PostgreSQL\n";
-  SICOOP_ASSIGN_OR_RETURN(auto postgres, db::LocalPostgres::Start());
+  SICOOP_ASSIGN_OR_RETURN(auto postgres, local::LocalPostgres::Start());
   SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, db::ParseDbUrl(postgres->url()));
   SICOOP_ASSIGN_OR_RETURN(auto connection, db::Connect(url));
   SICOOP_RETURN_IF_ERROR(db::InitSchema(*connection));
-  db::SeedOptions seed_options;
+  seed::SeedOptions seed_options;
   seed_options.movimentos = movimentos;
   seed_options.seed = static_cast<uint64_t>(seed);
   std::cerr << "sicoop demo: generating " << movimentos << " fictitious movimentos\n";
-  SICOOP_ASSIGN_OR_RETURN(auto seeded, db::Seed(*connection, seed_options));
+  SICOOP_ASSIGN_OR_RETURN(auto seeded, seed::Seed(*connection, seed_options));
   (void)seeded;
 
   std::cerr << "sicoop demo: running the ETL on a local Spark Connect server\n";

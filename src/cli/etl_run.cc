@@ -9,7 +9,7 @@
 #include "db/connection.h"
 #include "db/schema.h"
 #include "pipeline/csv_output.h"
-#include "spark/local_server.h"
+#include "local/local_server.h"
 #include "spark/progress.h"
 #include "spark/session.h"
 
@@ -42,13 +42,13 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
   SICOOP_ASSIGN_OR_RETURN(auto source, db::Connect(options.source));
   SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
 
-  std::optional<spark::EmbeddedSpark> embedded;
+  std::optional<local::EmbeddedSpark> embedded;
   spark::ConnectionString target;
   if (endpoint) {
     target = *endpoint;
   } else {
     log("starting or reusing the local Spark Connect server");
-    SICOOP_ASSIGN_OR_RETURN(auto started, spark::EmbeddedSpark::Start());
+    SICOOP_ASSIGN_OR_RETURN(auto started, local::EmbeddedSpark::Start());
     embedded.emplace(std::move(started));
     target = embedded->connection_string();
   }
@@ -62,7 +62,9 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
   }
   auto summary = pipeline::RunEtl(*session, *source, options, log, show_progress);
   progress.Finish();
-  session->Close();
+  // The file is published (or not) whatever the release says; a session left behind expires on
+  // the server.
+  (void)session->Close();
   if (summary.ok()) PrintSummary(*summary);
   return summary;
 }

@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "spark/local_server.h"
+#include "local/local_server.h"
 #include "spark/session.h"
 
 namespace sicoop::cli {
@@ -19,7 +19,7 @@ const CommandSpec kStartSpec = {
     {
         {"port", "N", "port to listen on (default: a free one)", ""},
         {"memory", "SIZE", "driver memory, as in spark-submit: 2g, 512m ($SICOOP_SPARK_MEMORY)",
-         spark::DefaultDriverMemory()},
+         local::DefaultDriverMemory()},
     }};
 
 const CommandSpec kStopSpec = {"sicoop spark stop", "Stops the local Spark Connect server, if one runs.", {}};
@@ -48,7 +48,7 @@ Status CheckMemory(const std::string& memory) {
   return Status::Ok();
 }
 
-void PrintServer(const spark::LocalServerState& state) {
+void PrintServer(const local::LocalServerState& state) {
   std::printf("endpoint  %s\npid       %d\nlog       %s\n", state.endpoint().Redacted().c_str(),
               static_cast<int>(state.pid), state.log_file.c_str());
 }
@@ -57,14 +57,14 @@ Status Start(const std::vector<std::string>& args) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStartSpec, args));
   if (!given) return Status::Ok();
   const ParsedOptions& parsed = *given;
-  spark::LocalServerOptions options;
+  local::LocalServerOptions options;
   if (parsed.Has("port")) {
     SICOOP_ASSIGN_OR_RETURN(int64_t port, parsed.GetInt("port", 1, 65535));
     options.port = static_cast<int>(port);
   }
   options.driver_memory = parsed.Get("memory");
   SICOOP_RETURN_IF_ERROR(CheckMemory(options.driver_memory));
-  if (auto running = spark::RunningLocalServer(options.state_dir)) {
+  if (auto running = local::RunningLocalServer(options.state_dir)) {
     std::printf("a local Spark Connect server already runs:\n");
     PrintServer(*running);
     if (options.port != 0 && options.port != running->port) {
@@ -74,7 +74,7 @@ Status Start(const std::vector<std::string>& args) {
     return Status::Ok();
   }
   std::fprintf(stderr, "starting a local Spark Connect server (this takes 15-30 s)...\n");
-  SICOOP_ASSIGN_OR_RETURN(spark::LocalServerState state, spark::StartLocalServer(options));
+  SICOOP_ASSIGN_OR_RETURN(local::LocalServerState state, local::StartLocalServer(options));
   std::printf("local Spark Connect server started:\n");
   PrintServer(state);
   return Status::Ok();
@@ -83,12 +83,12 @@ Status Start(const std::vector<std::string>& args) {
 Status Stop(const std::vector<std::string>& args) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStopSpec, args));
   if (!given) return Status::Ok();
-  auto running = spark::RunningLocalServer(spark::DefaultStateDir());
+  auto running = local::RunningLocalServer(local::DefaultStateDir());
   if (!running) {
     std::printf("no local Spark Connect server runs\n");
     return Status::Ok();
   }
-  SICOOP_RETURN_IF_ERROR(spark::StopLocalServer(spark::DefaultStateDir()));
+  SICOOP_RETURN_IF_ERROR(local::StopLocalServer(local::DefaultStateDir()));
   std::printf("stopped the local Spark Connect server at %s (pid %d)\n", running->endpoint().Redacted().c_str(),
               static_cast<int>(running->pid));
   return Status::Ok();
@@ -97,9 +97,9 @@ Status Stop(const std::vector<std::string>& args) {
 Status ShowStatus(const std::vector<std::string>& args) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStatusSpec, args));
   if (!given) return Status::Ok();
-  auto running = spark::RunningLocalServer(spark::DefaultStateDir());
+  auto running = local::RunningLocalServer(local::DefaultStateDir());
   if (!running) {
-    return Status::Failure("no local Spark Connect server runs (state folder " + spark::DefaultStateDir().string() +
+    return Status::Failure("no local Spark Connect server runs (state folder " + local::DefaultStateDir().string() +
                            "): start one with 'sicoop spark start'");
   }
   PrintServer(*running);

@@ -10,7 +10,7 @@
 
 namespace sicoop {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kUsage, kFailure };
 
@@ -37,7 +37,7 @@ class Status {
 };
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design, like arrow::Result
   Result(Status status) : value_(std::move(status)) { assert(!std::get<Status>(value_).ok()); }

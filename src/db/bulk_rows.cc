@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "db/wall_clock.h"
+#include "common/calendar.h"
 
 namespace sicoop::db {
 namespace {

@@ -37,7 +37,7 @@ class BulkRowWriter {
   void BigInt(int64_t value);
   // NUMERIC(12,2) / DECIMAL(12,2) from an amount in cents: -5 is -0.05.
   void Cents(int64_t cents);
-  // TIMESTAMP / DATETIME from wall-clock seconds (wall_clock.h).
+  // TIMESTAMP / DATETIME from wall-clock seconds (common/calendar.h).
   void Timestamp(int64_t seconds);
   void Text(std::string_view value);
   // A text value written in pieces: BeginText, any number of AddText, EndText.

@@ -3,21 +3,10 @@
 // and writes them as part files in that order, with no shuffle of the big table and one read of it.
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace sicoop::pipeline {
-
-// Seconds since 1970-01-01 00:00:00 of a 'YYYY-MM-DD HH:MM:SS' wall-clock value, on the proleptic
-// Gregorian calendar with no time zone (a pure calendar computation, no DST). Fractional seconds
-// after the 19th character are ignored. nullopt when the text is not such a value.
-std::optional<int64_t> WallClockSeconds(std::string_view text);
-
-// The inverse of WallClockSeconds.
-std::string WallClockText(int64_t seconds);
 
 // `slices` SQL predicates on `column` that together cover every value exactly once: the first is
 // open below, the last open above, and the boundaries split [first, last] into equal spans of

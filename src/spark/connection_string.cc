@@ -3,7 +3,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "spark/uuid.h"
+#include "spark/internal/uuid.h"
 
 namespace sicoop::spark {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "spark/arrow_rows.h"
-#include "spark/client.h"
+#include "spark/internal/arrow_rows.h"
+#include "spark/internal/client.h"
 #include "spark/session.h"
 
 namespace sicoop::spark {

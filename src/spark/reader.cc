@@ -1,6 +1,6 @@
 #include "spark/reader.h"
 
-#include "spark/client.h"
+#include "spark/internal/client.h"
 
 namespace sicoop::spark {
 

@@ -1,6 +1,6 @@
 #include "spark/session.h"
 
-#include "spark/client.h"
+#include "spark/internal/client.h"
 
 namespace sicoop::spark {
 
@@ -23,7 +23,7 @@ Result<std::unique_ptr<SparkSession>> SparkSession::Connect(const ConnectionStri
 
 SparkSession::SparkSession(std::unique_ptr<SparkConnectClient> client) : client_(std::move(client)) {}
 
-SparkSession::~SparkSession() { Close(); }
+SparkSession::~SparkSession() { (void)Close(); }  // a destructor cannot report; the server drops idle sessions itself
 
 DataFrameReader SparkSession::Read() { return DataFrameReader(this); }
 

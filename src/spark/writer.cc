@@ -1,4 +1,4 @@
-#include "spark/client.h"
+#include "spark/internal/client.h"
 #include "spark/dataframe.h"
 #include "spark/session.h"
 

@@ -13,7 +13,7 @@
 #include "cli/local_servers_support.h"
 #include "common/process.h"
 #include "db/schema.h"
-#include "db/seed.h"
+#include "seed/seed.h"
 #include "support/fresh_database.h"
 #include "support/run_sicoop.h"
 
@@ -57,9 +57,9 @@ class SparkCommandTest : public ::testing::Test {
     if (!fresh.connection) return "";
     Status init = db::InitSchema(*fresh.connection);
     EXPECT_TRUE(init.ok()) << init.message();
-    db::SeedOptions options;
+    seed::SeedOptions options;
     options.movimentos = kSeededMovimentos;
-    auto seeded = db::Seed(*fresh.connection, options);
+    auto seeded = seed::Seed(*fresh.connection, options);
     EXPECT_TRUE(seeded.ok()) << seeded.status().message();
     return fresh.url;
   }

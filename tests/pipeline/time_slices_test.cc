@@ -5,25 +5,6 @@
 namespace sicoop::pipeline {
 namespace {
 
-TEST(WallClockTest, RoundTripsAcrossLeapYearsAndEpochs) {
-  for (const char* text : {"1970-01-01 00:00:00", "2018-11-04 00:30:00", "2024-02-29 23:59:59",
-                           "1969-12-31 23:59:59", "2100-03-01 12:00:00", "0001-01-01 00:00:00"}) {
-    auto seconds = WallClockSeconds(text);
-    ASSERT_TRUE(seconds.has_value()) << text;
-    EXPECT_EQ(WallClockText(*seconds), text);
-  }
-  EXPECT_EQ(*WallClockSeconds("1970-01-02 00:00:01"), 86401);
-  EXPECT_EQ(*WallClockSeconds("1969-12-31 23:59:59"), -1);
-}
-
-TEST(WallClockTest, IgnoresFractionsAndRejectsOtherText) {
-  EXPECT_EQ(WallClockSeconds("2020-01-01 00:00:00.75"), WallClockSeconds("2020-01-01 00:00:00"));
-  EXPECT_FALSE(WallClockSeconds("2020-13-01 00:00:00"));
-  EXPECT_FALSE(WallClockSeconds("2020-01-01T00:00:00"));
-  EXPECT_FALSE(WallClockSeconds("yesterday"));
-  EXPECT_FALSE(WallClockSeconds(""));
-}
-
 TEST(TimeSlicePredicatesTest, CoverTheRangeWithoutGapsOrOverlaps) {
   auto predicates = TimeSlicePredicates("ts", "2024-01-01 00:00:00", "2024-01-04 23:59:59", 4);
   ASSERT_EQ(predicates.size(), 4u);

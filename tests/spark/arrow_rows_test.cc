@@ -1,4 +1,4 @@
-#include "spark/arrow_rows.h"
+#include "spark/internal/arrow_rows.h"
 
 #include <arrow/api.h>
 #include <arrow/io/memory.h>

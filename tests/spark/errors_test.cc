@@ -1,4 +1,4 @@
-#include "spark/errors.h"
+#include "spark/internal/errors.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "spark/uuid.h"
+#include "spark/internal/uuid.h"
 
 #include <gtest/gtest.h>
 

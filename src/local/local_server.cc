@@ -1,0 +1,234 @@
+#include "local/local_server.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/process.h"
+#include "local/runtime.h"
+#include "spark/session.h"
+
+namespace sicoop::local {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kStateFileName = "server.state";
+constexpr const char* kLogFileName = "server.log";
+constexpr const char* kServerClass = "org.apache.spark.sql.connect.service.SparkConnectServer";
+constexpr const char* kLoopback = "127.0.0.1";
+constexpr std::chrono::seconds kStopGrace(20);
+constexpr std::chrono::milliseconds kPollInterval(500);
+constexpr std::chrono::seconds kProbeTimeout(3);
+constexpr int kLogLinesInErrors = 15;
+
+std::string Join(const std::vector<std::string>& items, char separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : std::string(1, separator)) + item;
+  return out;
+}
+
+// spark-submit's command line for a Connect server on 127.0.0.1:port.
+std::vector<std::string> ServerCommand(const SparkRuntime& runtime, const LocalServerOptions& options,
+                                       int port) {
+  std::vector<std::string> argv = {
+      (runtime.spark_home / "bin" / "spark-submit").string(),
+      "--class", kServerClass,
+      "--name", "sicoop Spark Connect server",
+      "--master", "local[*]",
+      "--driver-memory", options.driver_memory,
+      // Timestamps from the sources are wall-clock values without a zone: neither the JVM nor the
+      // session may shift them.
+      "--driver-java-options", "-Duser.timezone=UTC",
+      "--conf", "spark.sql.session.timeZone=UTC",
+      "--conf", std::string("spark.connect.grpc.binding.address=") + kLoopback,
+      "--conf", "spark.connect.grpc.binding.port=" + std::to_string(port),
+      "--conf", std::string("spark.driver.host=") + kLoopback,
+      "--conf", std::string("spark.driver.bindAddress=") + kLoopback,
+      // No web UI: nothing else listens, and it saves startup time. Progress comes over Connect.
+      "--conf", "spark.ui.enabled=false",
+  };
+  if (!runtime.jars.empty()) {
+    argv.push_back("--jars");
+    argv.push_back(Join(runtime.jars, ','));
+  }
+  argv.push_back("spark-internal");  // spark-submit's name for "the main class is on the class path"
+  return argv;
+}
+
+Status WriteState(const fs::path& state_dir, const LocalServerState& state) {
+  fs::path file = state_dir / kStateFileName;
+  fs::path temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << "pid=" << state.pid << "\nport=" << state.port << "\nlog=" << state.log_file << "\n";
+    if (!out) return Status::Failure("cannot write " + temporary.string());
+  }
+  std::error_code error;
+  fs::rename(temporary, file, error);
+  if (error) return Status::Failure("cannot write " + file.string() + ": " + error.message());
+  return Status::Ok();
+}
+
+std::optional<LocalServerState> ReadState(const fs::path& state_dir) {
+  std::ifstream in(state_dir / kStateFileName);
+  if (!in) return std::nullopt;
+  LocalServerState state;
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq);
+    std::string value = line.substr(eq + 1);
+    if (key == "pid") state.pid = static_cast<pid_t>(std::atol(value.c_str()));
+    if (key == "port") state.port = std::atoi(value.c_str());
+    if (key == "log") state.log_file = value;
+  }
+  if (state.pid <= 0 || state.port <= 0) return std::nullopt;
+  return state;
+}
+
+// Guards against a recycled pid: only a process whose command line names the server class is ours.
+bool IsSparkConnectServer(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return IsProcessAlive(pid) && content.str().find("SparkConnectServer") != std::string::npos;
+}
+
+// Stops the process group led by `pid`: SIGTERM (Spark shuts down cleanly), SIGKILL after a grace.
+void StopServerProcess(pid_t pid) {
+  SignalLocalServerGroup(pid);
+  auto deadline = Clock::now() + kStopGrace;
+  while (IsProcessAlive(pid) && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (IsProcessAlive(pid)) {
+    kill(-pid, SIGKILL);
+    StopProcess(pid, std::chrono::milliseconds(0));  // reaps it when it is our child
+  }
+}
+
+Status StartupFailure(const std::string& what, const std::string& log_file) {
+  return Status::Failure("the local Spark Connect server " + what + "; the end of its log " + log_file + ":\n" +
+                         TailOfFile(log_file, kLogLinesInErrors));
+}
+
+// Polls until the server answers a real Spark Connect request (an open port is not enough: the
+// gRPC service starts before the session machinery is ready).
+Status WaitUntilAnswering(const LocalServerState& state, std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  spark::SessionOptions probe;
+  probe.connect_timeout = kProbeTimeout;
+  while (Clock::now() < deadline) {
+    if (!IsProcessAlive(state.pid)) return StartupFailure("exited during startup", state.log_file);
+    if (PortAcceptsConnections(kLoopback, state.port)) {
+      auto session = spark::SparkSession::Connect(state.endpoint(), probe);
+      if (session.ok()) return (*session)->Close();
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return StartupFailure("did not answer within " + std::to_string(timeout.count()) + " s", state.log_file);
+}
+
+}  // namespace
+
+fs::path DefaultStateDir() {
+  const char* dir = std::getenv("SICOOP_STATE_DIR");
+  return dir != nullptr && *dir != '\0' ? fs::path(dir) : CacheDir() / "spark-server";
+}
+
+std::string DefaultDriverMemory() {
+  const char* memory = std::getenv("SICOOP_SPARK_MEMORY");
+  return memory != nullptr && *memory != '\0' ? memory : "4g";
+}
+
+spark::ConnectionString LocalServerState::endpoint() const {
+  spark::ConnectionString endpoint;
+  endpoint.host = kLoopback;
+  endpoint.port = port;
+  return endpoint;
+}
+
+void SignalLocalServerGroup(pid_t pid) {
+  if (pid > 0) kill(-pid, SIGTERM);
+}
+
+Result<LocalServerState> StartLocalServer(const LocalServerOptions& options) {
+  if (auto running = RunningLocalServer(options.state_dir)) {
+    return Status::Failure("a local Spark Connect server already runs at " + running->endpoint().Redacted() +
+                           " (pid " + std::to_string(running->pid) + ", state in " + options.state_dir.string() +
+                           "): stop it first with 'sicoop spark stop'");
+  }
+  SICOOP_ASSIGN_OR_RETURN(SparkRuntime runtime, FindSparkRuntime());
+  int port = options.port;
+  if (port == 0) {
+    SICOOP_ASSIGN_OR_RETURN(port, FindFreePort());
+  } else if (PortAcceptsConnections(kLoopback, port)) {
+    return Status::Failure("port " + std::to_string(port) + " on 127.0.0.1 is already in use: choose another " +
+                           "with --port, or leave --port out for a free one");
+  }
+  std::error_code error;
+  fs::create_directories(options.state_dir, error);
+  if (error) {
+    return Status::Failure("cannot create the Spark state folder " + options.state_dir.string() + ": " +
+                           error.message() + " (set SICOOP_STATE_DIR to a writable folder)");
+  }
+  LocalServerState state;
+  state.port = port;
+  state.log_file = fs::absolute(options.state_dir / kLogFileName).string();
+  std::ofstream(state.log_file, std::ios::trunc).close();  // the log of this start only
+
+  ProcessSpec spec;
+  spec.argv = ServerCommand(runtime, options, port);
+  spec.env = {{"SPARK_HOME", runtime.spark_home.string()},
+              {"JAVA_HOME", runtime.java_home.string()},
+              {"SPARK_LOCAL_IP", kLoopback}};
+  spec.log_file = state.log_file;
+  spec.working_dir = fs::absolute(options.state_dir).string();  // spark-warehouse/, derby.log land here
+  spec.new_session = true;
+  SICOOP_ASSIGN_OR_RETURN(state.pid, StartProcess(spec));
+  if (options.on_process_started) options.on_process_started(state.pid);
+  if (Status written = WriteState(options.state_dir, state); !written.ok()) {
+    StopServerProcess(state.pid);  // nothing would find it to stop it later
+    return written;
+  }
+
+  Status ready = WaitUntilAnswering(state, options.startup_timeout);
+  if (!ready.ok()) {
+    StopServerProcess(state.pid);
+    fs::remove(options.state_dir / kStateFileName, error);
+    return ready;
+  }
+  return state;
+}
+
+std::optional<LocalServerState> RunningLocalServer(const fs::path& state_dir) {
+  auto state = ReadState(state_dir);
+  if (!state) return std::nullopt;
+  if (!IsSparkConnectServer(state->pid)) {
+    std::error_code error;
+    fs::remove(state_dir / kStateFileName, error);
+    return std::nullopt;
+  }
+  return state;
+}
+
+Status StopLocalServer(const fs::path& state_dir) {
+  auto state = RunningLocalServer(state_dir);
+  if (!state) return Status::Ok();
+  StopServerProcess(state->pid);
+  if (IsProcessAlive(state->pid)) {
+    return Status::Failure("the local Spark Connect server (pid " + std::to_string(state->pid) +
+                           ") did not stop; kill it by hand");
+  }
+  std::error_code error;
+  fs::remove(state_dir / kStateFileName, error);
+  return Status::Ok();
+}
+
+}  // namespace sicoop::local

@@ -1,0 +1,93 @@
+// A local Spark Connect server (Spark in local[*] mode) that sicoop starts, finds again and stops.
+// A state directory holds its state file (pid, port, log path) and its log; the server listens on
+// 127.0.0.1 only. `sicoop spark start|stop|status` manage one in DefaultStateDir(); EmbeddedSpark
+// (below) finds that one or starts a private one for a single run.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "spark/connection_string.h"
+
+namespace sicoop::local {
+
+// $SICOOP_STATE_DIR, else CACHE/spark-server.
+std::filesystem::path DefaultStateDir();
+
+// $SICOOP_SPARK_MEMORY, else "4g": room for the ETL's joins and sorts on a laptop; the JVM only
+// takes what it needs.
+std::string DefaultDriverMemory();
+
+struct LocalServerOptions {
+  std::filesystem::path state_dir = DefaultStateDir();
+  int port = 0;  // 0: a free port
+  std::string driver_memory = DefaultDriverMemory();
+  std::chrono::seconds startup_timeout = std::chrono::seconds(120);
+  // When set, called with the server's pid as soon as its process exists, before the wait for it to
+  // answer (so that a caller interrupted during that wait can still stop it).
+  std::function<void(pid_t)> on_process_started;
+};
+
+struct LocalServerState {
+  pid_t pid = 0;
+  int port = 0;
+  std::string log_file;
+  spark::ConnectionString endpoint() const;  // sc://127.0.0.1:PORT
+};
+
+// Starts a server and waits until it answers a Spark Connect request. Fails when one already runs
+// in options.state_dir, when the runtime is missing (see runtime.h), when the port is taken, or when
+// the server dies or stays silent during startup; then the message quotes the end of its log. The
+// server runs in its own session (process group) and outlives the caller until StopLocalServer.
+Result<LocalServerState> StartLocalServer(const LocalServerOptions& options);
+
+// The server recorded in `state_dir`, when its process is alive; nullopt otherwise (a stale state
+// file is removed).
+std::optional<LocalServerState> RunningLocalServer(const std::filesystem::path& state_dir);
+
+// Stops the server recorded in `state_dir` (SIGTERM to its process group, SIGKILL after a grace
+// period) and removes the state file. OK when none runs.
+Status StopLocalServer(const std::filesystem::path& state_dir);
+
+// Sends SIGTERM to the process group of a server started by StartLocalServer, without waiting.
+// Async-signal-safe: for signal handlers.
+void SignalLocalServerGroup(pid_t pid);
+
+// The Spark that `sicoop etl` and `sicoop demo` use when no --spark endpoint is given: the server
+// `sicoop spark start` left running, when there is one that answers; else a private local server
+// that this object starts and stops.
+//
+// A server started here never outlives the run: the destructor stops it, and from the moment its
+// process exists (startup included) SIGINT, SIGTERM and SIGHUP handlers send it SIGTERM before the
+// process dies of the signal as usual. Each run works in a folder of its own below DefaultStateDir();
+// the next run removes those that interrupted or killed runs left behind.
+class EmbeddedSpark {
+ public:
+  // Finds or starts the server (startup takes 15-30 s). Failures are those of StartLocalServer.
+  static Result<EmbeddedSpark> Start();
+
+  EmbeddedSpark(EmbeddedSpark&& other) noexcept;
+  EmbeddedSpark& operator=(EmbeddedSpark&& other) noexcept;
+  ~EmbeddedSpark();
+
+  const spark::ConnectionString& connection_string() const { return endpoint_; }
+  // True when this object started the server (and so will stop it).
+  bool owns_server() const { return owned_state_dir_.has_value(); }
+  // Stops the server if this object started it. Idempotent; the destructor calls it.
+  void Stop();
+
+ private:
+  EmbeddedSpark(spark::ConnectionString endpoint, std::optional<std::filesystem::path> owned_state_dir)
+      : endpoint_(std::move(endpoint)), owned_state_dir_(std::move(owned_state_dir)) {}
+
+  spark::ConnectionString endpoint_;
+  std::optional<std::filesystem::path> owned_state_dir_;
+};
+
+}  // namespace sicoop::local
