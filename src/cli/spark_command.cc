@@ -12,7 +12,7 @@ namespace sicoop::cli {
 namespace {
 
 const CommandSpec kStartSpec = {
-    "sicoop spark start [--port N] [--memory SIZE]",
+    "sicoop spark start [--port N] [--memory SIZE] [--time-zone ZONE]",
     "Starts a local Spark Connect server (Spark in local[*] mode, listening on 127.0.0.1) and waits\n"
     "until it answers. etl and demo without --spark use it. Its state and log are kept in\n"
     "$SICOOP_STATE_DIR (default: the sicoop cache's spark-server folder).",
@@ -20,6 +20,7 @@ const CommandSpec kStartSpec = {
         {"port", "N", "port to listen on (default: a free one)", ""},
         {"memory", "SIZE", "driver memory, as in spark-submit: 2g, 512m ($SICOOP_SPARK_MEMORY)",
          local::DefaultDriverMemory()},
+        {"time-zone", "ZONE", "time zone of the server's JVM and sessions (output never depends on it)", "UTC"},
     }};
 
 const CommandSpec kStopSpec = {"sicoop spark stop", "Stops the local Spark Connect server, if one runs.", {}};
@@ -31,7 +32,7 @@ const CommandSpec kStatusSpec = {
     {}};
 
 constexpr const char* kSparkUsage =
-    "usage: sicoop spark start [--port N] [--memory SIZE]\n"
+    "usage: sicoop spark start [--port N] [--memory SIZE] [--time-zone ZONE]\n"
     "       sicoop spark stop\n"
     "       sicoop spark status\n"
     "'sicoop spark start --help' describes the options.\n";
@@ -45,6 +46,17 @@ Status CheckMemory(const std::string& memory) {
   if (digits == 0 || !unit_ok) {
     return Status::Usage("--memory must be a size such as 4g or 512m, not '" + memory + "'");
   }
+  return Status::Ok();
+}
+
+// An IANA zone name (America/Sao_Paulo, UTC, Etc/GMT+3) or an offset (+03:00), as the JVM reads them:
+// letters, digits and "/_+-:" only, so that nothing else reaches the server's command line.
+Status CheckTimeZone(const std::string& zone) {
+  bool ok = !zone.empty() && zone.size() <= 64;
+  for (char c : zone) {
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || std::string("/_+-:").find(c) != std::string::npos);
+  }
+  if (!ok) return Status::Usage("--time-zone must be a zone name such as America/Sao_Paulo or UTC, not '" + zone + "'");
   return Status::Ok();
 }
 
@@ -64,6 +76,8 @@ Status Start(const std::vector<std::string>& args) {
   }
   options.driver_memory = parsed.Get("memory");
   SICOOP_RETURN_IF_ERROR(CheckMemory(options.driver_memory));
+  options.time_zone = parsed.Get("time-zone");
+  SICOOP_RETURN_IF_ERROR(CheckTimeZone(options.time_zone));
   if (auto running = local::RunningLocalServer(options.state_dir)) {
     std::printf("a local Spark Connect server already runs:\n");
     PrintServer(*running);

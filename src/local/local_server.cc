@@ -42,10 +42,10 @@ std::vector<std::string> ServerCommand(const SparkRuntime& runtime, const LocalS
       "--name", "sicoop Spark Connect server",
       "--master", "local[*]",
       "--driver-memory", options.driver_memory,
-      // Timestamps from the sources are wall-clock values without a zone: neither the JVM nor the
-      // session may shift them.
-      "--driver-java-options", "-Duser.timezone=UTC",
-      "--conf", "spark.sql.session.timeZone=UTC",
+      // Timestamps from the sources reach Spark as wall-clock text, so the zone changes nothing in
+      // the output; UTC by default keeps the server's own logs free of daylight-saving jumps.
+      "--driver-java-options", "-Duser.timezone=" + options.time_zone,
+      "--conf", "spark.sql.session.timeZone=" + options.time_zone,
       "--conf", std::string("spark.connect.grpc.binding.address=") + kLoopback,
       "--conf", "spark.connect.grpc.binding.port=" + std::to_string(port),
       "--conf", std::string("spark.driver.host=") + kLoopback,

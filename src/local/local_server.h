@@ -28,6 +28,9 @@ struct LocalServerOptions {
   std::filesystem::path state_dir = DefaultStateDir();
   int port = 0;  // 0: a free port
   std::string driver_memory = DefaultDriverMemory();
+  // The time zone of the server's JVM and of its Spark sessions. sicoop's output never depends on it
+  // (timestamps leave the database as text); a cluster in America/Sao_Paulo is reproduced with it.
+  std::string time_zone = "UTC";
   std::chrono::seconds startup_timeout = std::chrono::seconds(120);
   // When set, called with the server's pid as soon as its process exists, before the wait for it to
   // answer (so that a caller interrupted during that wait can still stop it).
