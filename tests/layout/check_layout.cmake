@@ -1,0 +1,52 @@
+# The module rules of ARCHITECTURE.md, checked on the source tree (cmake -P, run by CTest):
+#  1. No public header (any src/**/*.h outside an internal/ folder) includes a gRPC, protobuf, libpq,
+#     MariaDB or Arrow header: those libraries stay private to the module that uses them.
+#  2. Arrows only point down: each module includes only itself and the modules below it.
+#  3. spark/internal/ is included only from src/spark/.
+# Usage: cmake -DSOURCE_DIR=<repo>/src -P check_layout.cmake
+if(NOT SOURCE_DIR)
+  message(FATAL_ERROR "give -DSOURCE_DIR=<the src folder>")
+endif()
+
+set(third_party_regex "#include [<\"](grpc|grpcpp|google/protobuf|google/rpc|libpq|postgresql/|mysql|mariadb|arrow/|spark/connect/)")
+set(allowed_common common)
+set(allowed_db common db)
+set(allowed_seed common db seed)
+set(allowed_spark common spark)
+set(allowed_local common db spark local)
+set(allowed_pipeline common db spark pipeline)
+set(allowed_cli common db seed spark local pipeline cli)
+
+set(violations "")
+file(GLOB_RECURSE files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*.h" "${SOURCE_DIR}/*.cc")
+foreach(file IN LISTS files)
+  string(REGEX MATCH "^[^/]+" module "${file}")
+  file(STRINGS "${SOURCE_DIR}/${file}" includes REGEX "^#include ")
+  foreach(line IN LISTS includes)
+    if(file MATCHES "\\.h$" AND NOT file MATCHES "/internal/" AND line MATCHES "${third_party_regex}")
+      list(APPEND violations "${file}: public header includes a third-party library: ${line}")
+    endif()
+    if(line MATCHES "^#include \"([a-z_]+)/")
+      set(target "${CMAKE_MATCH_1}")
+      if(IS_DIRECTORY "${SOURCE_DIR}/${target}" AND DEFINED allowed_${module})
+        list(FIND allowed_${module} "${target}" found)
+        if(found EQUAL -1)
+          list(APPEND violations "${file}: module ${module} may not include ${target}/ (${line})")
+        endif()
+      endif()
+    endif()
+    if(line MATCHES "spark/internal/" AND NOT module STREQUAL "spark")
+      list(APPEND violations "${file}: only src/spark/ may include spark/internal/ (${line})")
+    endif()
+  endforeach()
+  if(NOT DEFINED allowed_${module} AND NOT file MATCHES "^CMakeLists")
+    list(APPEND violations "${file}: module ${module} is not in the layout rules of tests/layout/check_layout.cmake")
+  endif()
+endforeach()
+
+if(violations)
+  list(JOIN violations "\n  " text)
+  message(FATAL_ERROR "layout rules broken:\n  ${text}")
+endif()
+list(LENGTH files count)
+message(STATUS "layout rules hold for ${count} files")
