@@ -7,11 +7,11 @@
 #   up      starts what is not running and prints the endpoint sc://127.0.0.1:PORT as its last line
 #   down    stops everything recorded in STATE_DIR
 #   status  prints what runs
-# STATE_DIR (default ${SICOOP_CACHE:-~/.cache/sicoop}/cluster) holds pids, ports, logs, work dirs.
+# STATE_DIR (default CACHE/cluster, CACHE as scripts/cache-dir.sh says) holds pids, ports, logs, work dirs.
 # Needs only what scripts/setup.sh installs (the Spark runtime, the JDBC drivers, Java, python3).
 set -euo pipefail
 action="${1:-}"
-cache="${SICOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sicoop}"
+cache="$(bash "$here/cache-dir.sh")"
 state="$(realpath -m "${2:-$cache/cluster}")"
 workers=2
 log() { printf 'cluster: %s\n' "$*" >&2; }

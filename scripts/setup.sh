@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
 source "$here/versions.env"
-cache="${SICOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sicoop}"
+cache="$(bash "$here/cache-dir.sh")"
 log() { printf 'setup: %s\n' "$*" >&2; }
 
 install_apt_packages() {

@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 export SICOOP_BIN="${SICOOP_BIN:-$root/build/sicoop}"
 sicoop="$SICOOP_BIN"
-cache="${SICOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sicoop}"
+cache="$(bash "$root/scripts/cache-dir.sh")"
 work="${BENCH_DIR:-/tmp/sicoop-bench}"
 results="$here/results-$(date +%F).txt"
 local_spark="" cluster_spark=""  # the endpoints of cases (a) and (d), set in main

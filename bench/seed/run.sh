@@ -13,7 +13,7 @@ root="$(cd "$here/../.." && pwd)"
 build="$(cd "${BUILD:-$root/build}" && pwd)"
 counts=("${@:-1000000}")
 [ $# -eq 0 ] && counts=(1000000 10000000)
-cache="${SICOOP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sicoop}"
+cache="$(bash "$root/scripts/cache-dir.sh")"
 venv="$cache/bench-venv"
 
 sicoop_db=("$build/sicoop" db)
