@@ -11,6 +11,7 @@
 # Needs only what scripts/setup.sh installs (the Spark runtime, the JDBC drivers, Java, python3).
 set -euo pipefail
 action="${1:-}"
+here="$(cd "$(dirname "$0")" && pwd)"
 cache="$(bash "$here/cache-dir.sh")"
 state="$(realpath -m "${2:-$cache/cluster}")"
 workers=2
