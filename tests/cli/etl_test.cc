@@ -1,17 +1,30 @@
 // The ETL end to end, as a user runs it: `sicoop etl` against real PostgreSQL and MariaDB servers
-// and a real Spark Connect server, for both dialects.
+// and a real Spark Connect server.
+//
+// Hand-written cases are data: each folder of tests/data/etl/ is one case, run once per dialect as
+// the test EtlCase.<folder>/<dialect>. The folder holds
+//   source.sql    rows valid in PostgreSQL and in MariaDB (whose session runs with
+//                 NO_BACKSLASH_ESCAPES, so a backslash is an ordinary character in both); empty for
+//                 an empty source
+//   args          the extra `sicoop etl` options, one per line (may be empty)
+//   expected.csv  the exact bytes of movimento_flat.csv, written by hand from docs/output-contract.md
+//   dialects      optional: the dialects the case runs on, one per line (default: postgres, mysql)
+// A new case is a new folder.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "db/connection.h"
-#include "db/db_url.h"
 #include "db/schema.h"
 #include "seed/seed.h"
-#include "support/files.h"
 #include "support/csv_reader.h"
+#include "support/files.h"
 #include "support/fresh_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
@@ -20,35 +33,44 @@ namespace sicoop::testing {
 namespace {
 namespace fs = std::filesystem;
 
-std::string DataFile(const std::string& name) {
-  return ReadWholeFile(fs::path(SICOOP_TEST_DATA_DIR) / name);
+constexpr std::string_view kDialects[] = {"postgres", "mysql"};
+
+// The non-empty lines of `text`.
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
 }
 
-class EtlTest : public ::testing::TestWithParam<std::string> {
+// A fresh source database with the schema, and `sicoop etl` run against it into a folder of the test.
+class EtlFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
-    FreshDatabase fresh = MakeFreshDatabase(GetParam());
+  void TearDown() override {
+    if (!root_.empty()) fs::remove_all(root_);
+  }
+
+  void PrepareSource(const std::string& dialect) {
+    FreshDatabase fresh = MakeFreshDatabase(dialect);
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
     source_ = std::move(fresh.connection);
     Status init = db::InitSchema(*source_);
     ASSERT_TRUE(init.ok()) << init.message();
+    if (dialect == "mysql") {
+      Status mode = source_->Execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
+      ASSERT_TRUE(mode.ok()) << mode.message();
+    }
     root_ = MakeTestFolder("sicoop-etl");
     output_ = root_ / "out";
   }
-  void TearDown() override { fs::remove_all(root_); }
 
-  void LoadEdgeCases() {
-    if (GetParam() == "mysql") {
-      ASSERT_TRUE(source_->Execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')").ok());
-    }
-    Status loaded = source_->Execute(DataFile("edge_cases.sql"));
-    ASSERT_TRUE(loaded.ok()) << loaded.message();
-  }
-
-  RunResult Etl(std::vector<std::string> extra = {}) {
+  RunResult Etl(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args = {"etl", "--db", url_, "--output", output_.string(), "--spark", SparkUrl()};
     args.insert(args.end(), extra.begin(), extra.end());
+    // A machine clock in daylight-saving Brazil, like the Spark server's: output must not depend on it.
     return RunSicoop(args, {{"TZ", "America/Sao_Paulo"}});
   }
 
@@ -58,35 +80,88 @@ class EtlTest : public ::testing::TestWithParam<std::string> {
   fs::path output_;
 };
 
-TEST_P(EtlTest, EdgeCasesMatchTheExpectedFileByteForByte) {
-  LoadEdgeCases();
-  RunResult run = Etl();
-  ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"), DataFile("edge_cases.expected.csv"));
+class EtlCaseTest : public EtlFixture {
+ public:
+  EtlCaseTest(fs::path folder, std::string dialect) : folder_(std::move(folder)), dialect_(std::move(dialect)) {}
+
+  void TestBody() override {
+    ASSERT_TRUE(std::find(std::begin(kDialects), std::end(kDialects), dialect_) != std::end(kDialects))
+        << folder_ / "dialects" << " names '" << dialect_ << "'; the dialects are postgres and mysql";
+    for (const char* file : {"source.sql", "args", "expected.csv"}) {
+      ASSERT_TRUE(fs::is_regular_file(folder_ / file)) << "the case folder " << folder_ << " has no " << file;
+    }
+    ASSERT_NO_FATAL_FAILURE(PrepareSource(dialect_));
+    std::string source = ReadWholeFile(folder_ / "source.sql");
+    if (!Lines(source).empty()) {
+      Status loaded = source_->Execute(source);
+      ASSERT_TRUE(loaded.ok()) << folder_ / "source.sql" << ": " << loaded.message();
+    }
+
+    RunResult run = Etl(Lines(ReadWholeFile(folder_ / "args")));
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"), ReadWholeFile(folder_ / "expected.csv"));
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(output_)) names.push_back(entry.path().filename());
+    EXPECT_EQ(names, std::vector<std::string>{"movimento_flat.csv"});
+  }
+
+ private:
+  fs::path folder_;
+  std::string dialect_;
+};
+
+std::vector<fs::path> CaseFolders() {
+  std::vector<fs::path> folders;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(SICOOP_ETL_CASES_DIR, error)) {
+    if (entry.is_directory()) folders.push_back(entry.path());
+  }
+  std::sort(folders.begin(), folders.end());
+  return folders;
+}
+
+std::vector<std::string> CaseDialects(const fs::path& folder) {
+  if (!fs::exists(folder / "dialects")) return {std::begin(kDialects), std::end(kDialects)};
+  return Lines(ReadWholeFile(folder / "dialects"));
+}
+
+// Registered before main() runs, as TEST() registers its tests, so that `--gtest_list_tests` (and
+// through it CTest) sees one test per case and dialect.
+bool RegisterEtlCases() {
+  for (const fs::path& folder : CaseFolders()) {
+    for (const std::string& dialect : CaseDialects(folder)) {
+      // The part before '/' names the test's database (MakeFreshDatabase): one per case and dialect.
+      std::string name = folder.filename().string() + "/" + dialect;
+      ::testing::RegisterTest("EtlCase", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                              [folder, dialect]() -> EtlCaseTest* { return new EtlCaseTest(folder, dialect); });
+    }
+  }
+  return true;
+}
+const bool kEtlCasesRegistered = RegisterEtlCases();
+
+// Without it a missing or misplaced cases folder would run no case and pass.
+TEST(EtlCases, TheCasesFolderHoldsTheHandWrittenCases) {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(output_)) names.push_back(entry.path().filename());
-  EXPECT_EQ(names, std::vector<std::string>{"movimento_flat.csv"});
+  for (const fs::path& folder : CaseFolders()) names.push_back(folder.filename().string());
+  for (const char* required : {"edge_cases", "edge_cases_semicolon_full_card", "empty_source", "order_ties",
+                               "fractional_seconds"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), required), names.end())
+        << required << " is missing from " << SICOOP_ETL_CASES_DIR;
+  }
 }
 
-TEST_P(EtlTest, SemicolonDelimiterAndFullCardNumbers) {
-  LoadEdgeCases();
-  RunResult run = Etl({"--delimiter", ";", "--card-number", "full"});
-  ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"), DataFile("edge_cases.semicolon_full.expected.csv"));
-}
-
-TEST_P(EtlTest, EmptySourceGivesTheHeaderAlone) {
-  RunResult run = Etl();
-  ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"),
-            DataFile("edge_cases.expected.csv").substr(0, DataFile("edge_cases.expected.csv").find('\n') + 1));
-}
-
+// The oracle for the default card-number rendering, written independently of the product's SQL.
 std::string Masked(const std::string& number) {
   return number.size() <= 4 ? number : std::string(number.size() - 4, '*') + number.substr(number.size() - 4);
 }
 
-TEST_P(EtlTest, SeededDataMatchesTheSourceJoinCellByCell) {
+class SeededEtlTest : public EtlFixture, public ::testing::WithParamInterface<std::string_view> {
+ protected:
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(PrepareSource(std::string(GetParam()))); }
+};
+
+TEST_P(SeededEtlTest, SeededDataMatchesTheSourceJoinCellByCell) {
   seed::SeedOptions seed;
   seed.movimentos = 3000;
   seed.seed = 7;
@@ -119,8 +194,8 @@ TEST_P(EtlTest, SeededDataMatchesTheSourceJoinCellByCell) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, EtlTest, ::testing::Values("postgres", "mysql"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Dialects, SeededEtlTest, ::testing::ValuesIn(kDialects),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace sicoop::testing

@@ -1,93 +1,161 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real servers the integration tests talk to: a PostgreSQL and a MariaDB in
-# throwaway data directories, and a local Spark Connect server, all on free ports of 127.0.0.1.
+# throwaway data directories, and a local Spark Connect server in America/Sao_Paulo, all on 127.0.0.1.
 # Writes DIR/servers.env with their URLs. Usage: servers.sh start|stop DIR [db|spark|all]
-set -euo pipefail
+# A failed step is named on stderr, and whatever this run started is stopped again.
+set -Eeuo pipefail
+usage() { echo "usage: servers.sh start|stop DIR [db|spark|all]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
 action="$1"; dir="$2"; which="${3:-all}"
 here="$(cd "$(dirname "$0")" && pwd)"
 sicoop="${SICOOP_BIN:-$here/../../build/sicoop}"
 # A password that needs percent-encoding in URLs, so every test exercises that path.
 password='p@ss:w0rd/%'
 password_encoded='p%40ss%3Aw0rd%2F%25'
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+# A daylight-saving zone for the Spark JVM and sessions: the wall-clock timestamps of the edge cases
+# must come out unchanged all the same.
+spark_time_zone='America/Sao_Paulo'
+port_tries=5
+step='reading the arguments'
 log() { printf 'servers: %s\n' "$*" >&2; }
+
+on_error() {
+  local status=$? line=$1
+  trap - ERR
+  log "failed while $step (line $line, exit status $status); see the logs in $dir"
+  if [ "$action" = start ]; then stop_all; fi
+  exit "$status"
+}
+trap 'on_error $LINENO' ERR
 
 as_owner() {  # PostgreSQL refuses to run as root
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# The newest installed PostgreSQL's bin folder, or a made-up path when there is none: looked up only
+# when a PostgreSQL is started or stopped.
+pg_bin() { printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1; }
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-wait_for() {  # bounded wait: wait_for SECONDS DESCRIPTION COMMAND...
-  local seconds="$1" what="$2"; shift 2
-  for _ in $(seq $((seconds * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  log "$what did not come up within ${seconds}s"; return 1
+# A free port can be taken by someone else between free_port and the server's bind: a start that
+# fails for that reason (its log says so) is retried on another port.
+# start_on_free_port NAME LOG START_FUNCTION: calls START_FUNCTION PORT, up to $port_tries times.
+start_on_free_port() {
+  local name="$1" log_file="$2" start="$3" port
+  for _ in $(seq "$port_tries"); do
+    port="$(free_port)"
+    if "$start" "$port"; then return 0; fi
+    grep -qi 'address already in use\|already in use' "$log_file" 2>/dev/null || return 1
+    log "$name: port $port was taken meanwhile, trying another"
+  done
+  log "$name: no free port after $port_tries tries"; return 1
+}
+
+# Unix sockets live in a short folder of their own: the data directories sit under the build
+# directory, whose path can exceed the 107 bytes a socket path may have.
+socket_dir() {
+  if ! grep -q '^SICOOP_TEST_SOCKET_DIR=' "$dir/servers.env"; then
+    echo "SICOOP_TEST_SOCKET_DIR=$(mktemp -d /tmp/sicoop-sock.XXXXXX)" >> "$dir/servers.env"
+  fi
+  sed -n 's/^SICOOP_TEST_SOCKET_DIR=//p' "$dir/servers.env"
+}
+
+try_postgres() {  # try_postgres PORT
+  rm -f "$dir/pg.log"  # so that only this try's failure is read
+  as_owner "$pg_bin_dir/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $1 -k $(socket_dir) -c fsync=off -c max_connections=200 -c shared_buffers=512MB -c max_wal_size=4GB" \
+    start >/dev/null || return 1
+  echo "SICOOP_TEST_PG_URL=postgresql://sicoop:$password_encoded@127.0.0.1:$1/postgres" >> "$dir/servers.env"
 }
 
 start_postgres() {
-  local data="$dir/pg" port; port="$(free_port)"
+  local data="$dir/pg" sockets; sockets="$(socket_dir)"
+  pg_bin_dir="$(pg_bin)"
+  [ -x "$pg_bin_dir/initdb" ] || { log "no PostgreSQL under /usr/lib/postgresql: run 'make setup'"; return 1; }
   mkdir -p "$data"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir" "$data"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir" "$data" "$sockets"; fi
   printf '%s\n' "$password" > "$dir/pgpass.tmp"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/pgpass.tmp"
-  as_owner "$pg_bin/initdb" -D "$data" -U sicoop --pwfile="$dir/pgpass.tmp" -A scram-sha-256 \
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir/pgpass.tmp"; fi
+  as_owner "$pg_bin_dir/initdb" -D "$data" -U sicoop --pwfile="$dir/pgpass.tmp" -A scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$dir/pg-initdb.log" 2>&1
   rm -f "$dir/pgpass.tmp"
-  as_owner "$pg_bin/pg_ctl" -D "$data" -l "$dir/pg.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c max_connections=200 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
-  echo "SICOOP_TEST_PG_URL=postgresql://sicoop:$password_encoded@127.0.0.1:$port/postgres" >> "$dir/servers.env"
+  start_on_free_port PostgreSQL "$dir/pg.log" try_postgres
+}
+
+try_mariadb() {  # try_mariadb PORT: starts mariadbd and waits (bounded) until it answers or exits
+  local socket; socket="$(socket_dir)/mysqld.sock"
+  mariadbd --no-defaults --datadir="$dir/mariadb" --socket="$socket" --port="$1" \
+    --bind-address=127.0.0.1 --pid-file="$dir/mariadb/mysqld.pid" --local-infile=1 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=1G --innodb-log-file-size=1G --skip-log-bin \
+    "${mariadb_user[@]}" >"$dir/mariadb.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 300); do  # 60 s
+    if mariadb --no-defaults --socket="$socket" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+      echo "SICOOP_TEST_MYSQL_URL=mysql://sicoop:$password_encoded@127.0.0.1:$1/mysql" >> "$dir/servers.env"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  log "MariaDB did not answer within 60 s"; kill "$pid" 2>/dev/null; return 1
 }
 
 start_mariadb() {
-  local data="$dir/mariadb" port; port="$(free_port)"
-  mkdir -p "$data"
-  local user_flag=(); [ "$(id -u)" -eq 0 ] && user_flag=(--user=root)
-  mariadb-install-db --no-defaults --datadir="$data" "${user_flag[@]}" \
+  local socket; socket="$(socket_dir)/mysqld.sock"
+  mariadb_user=(); if [ "$(id -u)" -eq 0 ]; then mariadb_user=(--user=root); fi
+  mkdir -p "$dir/mariadb"
+  mariadb-install-db --no-defaults --datadir="$dir/mariadb" "${mariadb_user[@]}" \
     --auth-root-authentication-method=socket >"$dir/mariadb-install.log" 2>&1
-  mariadbd --no-defaults --datadir="$data" --socket="$data/mysqld.sock" --port="$port" \
-    --bind-address=127.0.0.1 --pid-file="$data/mysqld.pid" --local-infile=1 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=1G --innodb-log-file-size=1G --skip-log-bin "${user_flag[@]}" >"$dir/mariadb.log" 2>&1 &
-  wait_for 60 "MariaDB" mariadb --no-defaults --socket="$data/mysqld.sock" -uroot -e 'SELECT 1'
-  mariadb --no-defaults --socket="$data/mysqld.sock" -uroot <<SQL
+  start_on_free_port MariaDB "$dir/mariadb.log" try_mariadb
+  step='creating the MariaDB user sicoop (through the root socket)'
+  mariadb --no-defaults --socket="$socket" -uroot <<SQL
 CREATE USER 'sicoop'@'127.0.0.1' IDENTIFIED BY '$password';
 CREATE USER 'sicoop'@'localhost' IDENTIFIED BY '$password';
 GRANT ALL PRIVILEGES ON *.* TO 'sicoop'@'127.0.0.1' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO 'sicoop'@'localhost' WITH GRANT OPTION;
 SQL
-  echo "SICOOP_TEST_MYSQL_URL=mysql://sicoop:$password_encoded@127.0.0.1:$port/mysql" >> "$dir/servers.env"
+}
+
+try_spark() {  # try_spark PORT
+  SICOOP_STATE_DIR="$dir/spark" "$sicoop" spark start --port "$1" --time-zone "$spark_time_zone" \
+    >"$dir/spark-start.log" 2>&1 || { cat "$dir/spark-start.log" >&2; return 1; }
+  echo "SICOOP_TEST_SPARK=sc://127.0.0.1:$1" >> "$dir/servers.env"
 }
 
 start_spark() {
-  local port; port="$(free_port)"
-  SICOOP_STATE_DIR="$dir/spark" "$sicoop" spark start --port "$port" >"$dir/spark-start.log" 2>&1 || {
-    log "spark start failed:"; cat "$dir/spark-start.log" >&2; return 1; }
-  echo "SICOOP_TEST_SPARK=sc://127.0.0.1:$port" >> "$dir/servers.env"
+  start_on_free_port 'Spark Connect' "$dir/spark-start.log" try_spark
 }
 
+# Stops whatever DIR's state shows running; never fails, so that it can clean up after any failure.
 stop_all() {
   if [ -d "$dir/spark" ]; then SICOOP_STATE_DIR="$dir/spark" "$sicoop" spark stop >/dev/null 2>&1 || true; fi
-  if [ -f "$dir/pg/postmaster.pid" ]; then as_owner "$pg_bin/pg_ctl" -D "$dir/pg" -m immediate -w -t 30 stop >/dev/null 2>&1 || true; fi
+  if [ -f "$dir/pg/postmaster.pid" ]; then
+    as_owner "$(pg_bin)/pg_ctl" -D "$dir/pg" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  fi
   if [ -f "$dir/mariadb/mysqld.pid" ]; then
     local pid; pid="$(cat "$dir/mariadb/mysqld.pid")"
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   fi
+  local sockets; sockets="$(sed -n 's/^SICOOP_TEST_SOCKET_DIR=//p' "$dir/servers.env" 2>/dev/null || true)"
+  case "$sockets" in /tmp/sicoop-sock.*) rm -rf "$sockets" ;; esac
 }
 
-case "$action" in
-  start)
-    stop_all; rm -rf "$dir"; mkdir -p "$dir"; : > "$dir/servers.env"
-    trap 'stop_all' ERR
-    case "$which" in
-      db) start_postgres; start_mariadb ;;
-      spark) start_spark ;;
-      all) start_postgres; start_mariadb; start_spark ;;
-    esac
+case "$action:$which" in
+  start:db|start:spark|start:all)
+    step='stopping what a previous run left'; stop_all
+    rm -rf "$dir"; mkdir -p "$dir"; : > "$dir/servers.env"
+    if [ "$which" != spark ]; then
+      step='starting PostgreSQL'; start_postgres
+      step='starting MariaDB'; start_mariadb
+    fi
+    if [ "$which" != db ]; then step='starting Spark Connect'; start_spark; fi
     log "ready: $(tr '\n' ' ' < "$dir/servers.env" | sed -E 's#://([^:]*):[^@]*@#://\1:***@#g')" ;;
-  stop) stop_all ;;
-  *) echo "usage: servers.sh start|stop DIR [db|spark|all]" >&2; exit 2 ;;
+  stop:*) step='stopping'; stop_all ;;
+  *) usage ;;
 esac
