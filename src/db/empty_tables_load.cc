@@ -1,8 +1,11 @@
 #include "db/empty_tables_load.h"
 
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "common/numbers.h"
 #include "db/schema.h"
 
 namespace sicoop::db {
@@ -12,10 +15,13 @@ constexpr const char* kChecksOff = "SET unique_checks = 0, foreign_key_checks = 
 constexpr const char* kChecksOn = "SET unique_checks = 1, foreign_key_checks = 1";
 
 // Tables whose primary key no foreign key references: theirs can be dropped and rebuilt too.
-std::set<std::string> UnreferencedTables() {
-  std::set<std::string> tables;
-  for (const TableDef& table : SourceSchema()) tables.insert(table.name);
-  for (const ForeignKeyDef& fk : ForeignKeys()) tables.erase(fk.parent);
+std::vector<const TableDesc*> UnreferencedTables() {
+  std::set<std::string> parents;
+  for (const ForeignKeyDef& fk : ForeignKeys()) parents.insert(fk.parent);
+  std::vector<const TableDesc*> tables;
+  for (const TableDesc& table : SourceSchema()) {
+    if (!parents.count(table.name)) tables.push_back(&table);
+  }
   return tables;
 }
 
@@ -32,10 +38,14 @@ Status ExecuteAll(Connection& connection, const std::vector<std::string>& statem
 // How many rows of fk.table reference a missing parent. Reads the distinct values of the child's
 // index (a loose index scan), not every row.
 Result<int64_t> DanglingReferences(Connection& connection, const ForeignKeyDef& fk) {
+  std::string parent_key = "p." + fk.parent_key;
   SICOOP_ASSIGN_OR_RETURN(auto rows, connection.Query("SELECT COUNT(*) FROM (SELECT DISTINCT " + fk.column + " FROM " +
-                                                      fk.table + ") d LEFT JOIN " + fk.parent + " p ON p.id = d." +
-                                                      fk.column + " WHERE p.id IS NULL"));
-  return std::stoll(rows.at(0).at(0).value_or("0"));
+                                                      fk.table + ") d LEFT JOIN " + fk.parent + " p ON " + parent_key +
+                                                      " = d." + fk.column + " WHERE " + parent_key + " IS NULL"));
+  std::optional<int64_t> count;
+  if (rows.size() == 1 && rows[0].size() == 1 && rows[0][0]) count = ParseInteger(*rows[0][0]);
+  if (!count) return Status::Failure("the server did not answer the count of dangling references with one number");
+  return *count;
 }
 
 }  // namespace
@@ -47,8 +57,8 @@ Status BeginEmptyTablesLoad(Connection& connection) {
     statements.push_back("ALTER TABLE " + fk.table + " DROP CONSTRAINT IF EXISTS " + fk.name());
   }
   for (const IndexDef& index : SecondaryIndexes()) statements.push_back("DROP INDEX IF EXISTS " + index.name());
-  for (const std::string& table : UnreferencedTables()) {
-    statements.push_back("ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + PrimaryKeyName(table));
+  for (const TableDesc* table : UnreferencedTables()) {
+    statements.push_back("ALTER TABLE " + table->name + " DROP CONSTRAINT IF EXISTS " + PrimaryKeyName(table->name));
   }
   return ExecuteAll(connection, statements, "setting keys and indexes aside for the bulk load");
 }
@@ -67,8 +77,9 @@ Status FinishEmptyTablesLoad(Connection& connection) {
     return Status::Ok();
   }
   std::vector<std::string> statements;
-  for (const std::string& table : UnreferencedTables()) {
-    statements.push_back("ALTER TABLE " + table + " ADD CONSTRAINT " + PrimaryKeyName(table) + " PRIMARY KEY (id)");
+  for (const TableDesc* table : UnreferencedTables()) {
+    statements.push_back("ALTER TABLE " + table->name + " ADD CONSTRAINT " + PrimaryKeyName(table->name) +
+                         " PRIMARY KEY (" + table->primary_key + ")");
   }
   for (const IndexDef& index : SecondaryIndexes()) {
     statements.push_back(CreateIndexStatement(index, Dialect::kPostgres));

@@ -6,107 +6,47 @@
 namespace sicoop::db {
 namespace {
 
-// Column types are written once, with the two dialects' spellings side by side.
-std::string Timestamp(Dialect d) { return d == Dialect::kPostgres ? "TIMESTAMP WITHOUT TIME ZONE" : "DATETIME"; }
+std::string ColumnDefinition(const TableDesc& table, const ColumnDesc& column, Dialect dialect) {
+  std::string text = column.name + " " + column.type.Sql(dialect);
+  if (column.not_null) text += " NOT NULL";
+  if (column.name == table.primary_key) text += " PRIMARY KEY";
+  return text;
+}
+
+std::string CreateTableStatement(const TableDesc& table, Dialect dialect) {
+  std::vector<std::string> items;
+  for (const ColumnDesc& column : table.columns) items.push_back(ColumnDefinition(table, column, dialect));
+  for (const ColumnDesc& column : table.columns) {
+    if (column.check.empty()) continue;
+    items.push_back("CONSTRAINT " + table.name + "_" + column.name + "_check CHECK (" + column.check + ")");
+  }
+  for (const ForeignKeyDef& fk : ForeignKeys()) {
+    if (fk.table == table.name) items.push_back(fk.clause());
+  }
+  // MySQL has no CREATE INDEX IF NOT EXISTS: its indexes go inside CREATE TABLE, which is idempotent.
+  bool pg = dialect == Dialect::kPostgres;
+  for (const IndexDef& index : SecondaryIndexes()) {
+    if (!pg && index.table == table.name) items.push_back("INDEX " + index.name() + " (" + index.column + ")");
+  }
+  std::string text = "CREATE TABLE IF NOT EXISTS " + table.name + " (\n  ";
+  for (size_t i = 0; i < items.size(); ++i) text += (i == 0 ? "" : ",\n  ") + items[i];
+  return text + ")" + (pg ? "" : " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+}
 
 }  // namespace
-
-std::string IndexDef::name() const { return table + "_" + column + "_idx"; }
-
-std::string ForeignKeyDef::name() const { return table + "_" + column + "_fk"; }
-
-std::string ForeignKeyDef::clause() const {
-  return "CONSTRAINT " + name() + " FOREIGN KEY (" + column + ") REFERENCES " + parent + " (id)";
-}
-
-const std::vector<ForeignKeyDef>& ForeignKeys() {
-  static const std::vector<ForeignKeyDef> kForeignKeys = {
-      {"conta", "id_associado", "associado"},
-      {"cartao", "id_conta", "conta"},
-      {"cartao", "id_associado", "associado"},
-      {"movimento", "id_cartao", "cartao"},
-  };
-  return kForeignKeys;
-}
-
-const std::vector<IndexDef>& SecondaryIndexes() {
-  static const std::vector<IndexDef> kIndexes = [] {
-    std::vector<IndexDef> indexes;
-    for (const ForeignKeyDef& fk : ForeignKeys()) indexes.push_back({fk.table, fk.column});
-    // Serves the ETL's time-slice reads (one per Spark partition; without it every slice scans the
-    // whole table).
-    indexes.push_back({"movimento", "data_movimento"});
-    return indexes;
-  }();
-  return kIndexes;
-}
 
 std::string CreateIndexStatement(const IndexDef& index, Dialect dialect) {
   std::string if_not_exists = dialect == Dialect::kPostgres ? "IF NOT EXISTS " : "";
   return "CREATE INDEX " + if_not_exists + index.name() + " ON " + index.table + " (" + index.column + ")";
 }
 
-namespace {
-
-std::vector<std::string> CreateStatements(Dialect d) {
-  bool pg = d == Dialect::kPostgres;
-  // Foreign keys, and on MySQL the secondary indexes too, go inside CREATE TABLE (idempotent with
-  // IF NOT EXISTS); PostgreSQL needs separate CREATE INDEX IF NOT EXISTS statements.
-  auto constraints = [pg](const std::string& table) {
-    std::string text;
-    for (const ForeignKeyDef& fk : ForeignKeys()) {
-      if (fk.table == table) text += ",\n  " + fk.clause();
-    }
-    for (const IndexDef& index : SecondaryIndexes()) {
-      if (!pg && index.table == table) text += ",\n  INDEX " + index.name() + " (" + index.column + ")";
-    }
-    return text;
-  };
-  std::string table_options = pg ? "" : " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
-
-  std::vector<std::string> statements = {
-      "CREATE TABLE IF NOT EXISTS associado (\n"
-      "  id INTEGER NOT NULL PRIMARY KEY,\n"
-      "  nome VARCHAR(100) NOT NULL,\n"
-      "  sobrenome VARCHAR(100) NOT NULL,\n"
-      "  idade INTEGER NOT NULL,\n"
-      "  email VARCHAR(255))" + table_options,
-      "CREATE TABLE IF NOT EXISTS conta (\n"
-      "  id INTEGER NOT NULL PRIMARY KEY,\n"
-      "  tipo VARCHAR(2) NOT NULL,\n"
-      "  data_criacao " + Timestamp(d) + " NOT NULL,\n"
-      "  id_associado INTEGER NOT NULL,\n"
-      "  CONSTRAINT conta_tipo_check CHECK (tipo IN ('CC', 'CP'))" + constraints("conta") + ")" + table_options,
-      "CREATE TABLE IF NOT EXISTS cartao (\n"
-      "  id INTEGER NOT NULL PRIMARY KEY,\n"
-      "  num_cartao VARCHAR(19) NOT NULL,\n"
-      "  nom_impresso VARCHAR(100) NOT NULL,\n"
-      "  data_criacao " + Timestamp(d) + " NOT NULL,\n"
-      "  id_conta INTEGER NOT NULL,\n"
-      "  id_associado INTEGER NOT NULL" + constraints("cartao") + ")" + table_options,
-      "CREATE TABLE IF NOT EXISTS movimento (\n"
-      "  id BIGINT NOT NULL PRIMARY KEY,\n"
-      "  vlr_transacao " + std::string(pg ? "NUMERIC(12,2)" : "DECIMAL(12,2)") + " NOT NULL,\n"
-      "  des_transacao VARCHAR(255) NOT NULL,\n"
-      "  data_movimento " + Timestamp(d) + " NOT NULL,\n"
-      "  id_cartao INTEGER NOT NULL" + constraints("movimento") + ")" + table_options,
-  };
-  if (pg) {
-    for (const IndexDef& index : SecondaryIndexes()) statements.push_back(CreateIndexStatement(index, d));
+std::vector<std::string> CreateStatements(Dialect dialect) {
+  std::vector<std::string> statements;
+  for (const TableDesc& table : SourceSchema()) statements.push_back(CreateTableStatement(table, dialect));
+  if (dialect == Dialect::kPostgres) {
+    for (const IndexDef& index : SecondaryIndexes()) statements.push_back(CreateIndexStatement(index, dialect));
   }
   return statements;
-}
-
-}  // namespace
-
-const std::vector<TableDef>& SourceSchema() {
-  static const std::vector<TableDef> kTables = {
-      {"associado", {"id", "nome", "sobrenome", "idade", "email"}},
-      {"conta", {"id", "tipo", "data_criacao", "id_associado"}},
-      {"cartao", {"id", "num_cartao", "nom_impresso", "data_criacao", "id_conta", "id_associado"}},
-      {"movimento", {"id", "vlr_transacao", "des_transacao", "data_movimento", "id_cartao"}},
-  };
-  return kTables;
 }
 
 namespace {
@@ -153,11 +93,11 @@ Status CheckSchema(Connection& connection) {
   const DbUrl& url = connection.url();
   std::string where = "database '" + url.database + "' at " + url.Endpoint();
   std::string fix = "run 'sicoop db init --db " + url.Redacted() + "' first";
-  for (const TableDef& table : SourceSchema()) {
+  for (const TableDesc& table : SourceSchema()) {
     if (!tables.count(table.name)) return Status::Failure(where + " has no table '" + table.name + "': " + fix);
-    for (const std::string& column : table.columns) {
-      if (!present.count({table.name, column})) {
-        return Status::Failure("table '" + table.name + "' in " + where + " has no column '" + column +
+    for (const ColumnDesc& column : table.columns) {
+      if (!present.count({table.name, column.name})) {
+        return Status::Failure("table '" + table.name + "' in " + where + " has no column '" + column.name +
                                "': it was not created by sicoop; drop it and " + fix);
       }
     }

@@ -1,8 +1,8 @@
 #include "pipeline/extract.h"
 
 #include <algorithm>
-#include <cstdlib>
 
+#include "common/numbers.h"
 #include "pipeline/time_slices.h"
 
 namespace sicoop::pipeline {
@@ -14,14 +14,14 @@ constexpr int64_t kMinRowsPerPartition = 10000;
 constexpr int kMaxPartitions = 256;
 
 std::optional<int64_t> ParseOptionalInt(const std::optional<std::string>& text) {
-  if (!text || text->empty()) return std::nullopt;
-  return std::strtoll(text->c_str(), nullptr, 10);
+  if (!text) return std::nullopt;
+  return ParseInteger(*text);
 }
 
 }  // namespace
 
 Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table) {
-  const std::string& key = table.key_column;
+  const std::string& key = table.primary_key;
   std::string sql = "SELECT COUNT(*), MIN(" + key + "), MAX(" + key + ")";
   if (table.is_fact()) {
     sql += ", " + WallClockSql(source.dialect(), "MIN(" + table.time_column + ")") + ", " +
@@ -69,11 +69,11 @@ JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const T
   };
   if (partitions <= 1 || !profile.min_key || !profile.max_key) return read;
   if (table.is_fact()) {
-    read.predicates = TimeSlicePredicates(table.raw_time_column(), profile.first_time,
+    read.predicates = TimeSlicePredicates(RawTimeColumn(table), profile.first_time,
                                           profile.last_time, partitions);
   } else {
     int64_t keys = *profile.max_key - *profile.min_key + 1;
-    read.options["partitionColumn"] = table.key_column;
+    read.options["partitionColumn"] = table.primary_key;
     read.options["lowerBound"] = std::to_string(*profile.min_key);
     read.options["upperBound"] = std::to_string(*profile.max_key + 1);
     read.options["numPartitions"] = std::to_string(std::min<int64_t>(partitions, keys));

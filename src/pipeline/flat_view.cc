@@ -1,21 +1,82 @@
 #include "pipeline/flat_view.h"
 
 namespace sicoop::pipeline {
+namespace {
 
-const std::vector<std::string>& FlatViewColumns() {
-  static const std::vector<std::string> kColumns = {
-      "nome_associado",          "sobrenome_associado",     "idade_associado",
-      "vlr_transacao_movimento", "des_transacao_movimento", "data_movimento",
-      "numero_cartao",           "nome_impresso_cartao",    "data_criacao_cartao",
-      "tipo_conta",              "data_criacao_conta"};
+// A table of the join under the alias the query gives it. The first is the fact table; each other
+// one is joined to the table before it, whose foreign-key column `via` references its primary key.
+struct JoinedTable {
+  const db::TableDesc& table;
+  std::string alias;
+  std::string via;
+};
+
+const std::vector<JoinedTable>& JoinedTables() {
+  static const std::vector<JoinedTable> kTables = {
+      {db::Movimento(), "m", ""},
+      {db::Cartao(), "c", "id_cartao"},
+      {db::Conta(), "co", "id_conta"},
+      {db::Associado(), "a", "id_associado"},
+  };
+  return kTables;
+}
+
+std::string Alias(const db::TableDesc& table) {
+  for (const JoinedTable& joined : JoinedTables()) {
+    if (&joined.table == &table) return joined.alias;
+  }
+  return table.name;
+}
+
+std::string SelectItem(const FlatViewColumn& column, CardNumberMode mode) {
+  std::string source = Alias(column.table) + "." + column.column;
+  switch (column.rendering) {
+    case Rendering::kAsRead:
+      return source;
+    case Rendering::kAmount:
+      return "CAST(CAST(" + source + " AS DECIMAL(12, 2)) AS STRING)";
+    case Rendering::kCardNumber:
+      return mode == CardNumberMode::kMasked ? MaskedCardNumberSql(source) : source;
+  }
+  return source;
+}
+
+}  // namespace
+
+const std::vector<FlatViewColumn>& FlatViewColumns() {
+  static const std::vector<FlatViewColumn> kColumns = {
+      {"nome_associado", db::Associado(), "nome", Rendering::kAsRead},
+      {"sobrenome_associado", db::Associado(), "sobrenome", Rendering::kAsRead},
+      {"idade_associado", db::Associado(), "idade", Rendering::kAsRead},
+      {"vlr_transacao_movimento", db::Movimento(), "vlr_transacao", Rendering::kAmount},
+      {"des_transacao_movimento", db::Movimento(), "des_transacao", Rendering::kAsRead},
+      {"data_movimento", db::Movimento(), "data_movimento", Rendering::kAsRead},
+      {"numero_cartao", db::Cartao(), "num_cartao", Rendering::kCardNumber},
+      {"nome_impresso_cartao", db::Cartao(), "nom_impresso", Rendering::kAsRead},
+      {"data_criacao_cartao", db::Cartao(), "data_criacao", Rendering::kAsRead},
+      {"tipo_conta", db::Conta(), "tipo", Rendering::kAsRead},
+      {"data_criacao_conta", db::Conta(), "data_criacao", Rendering::kAsRead},
+  };
   return kColumns;
+}
+
+bool FlatViewReads(const db::TableDesc& table, const std::string& column) {
+  if (column == table.primary_key || column == table.time_column) return true;
+  for (const FlatViewColumn& output : FlatViewColumns()) {
+    if (&output.table == &table && output.column == column) return true;
+  }
+  const auto& joined = JoinedTables();
+  for (size_t i = 1; i < joined.size(); ++i) {
+    if (&joined[i - 1].table == &table && joined[i].via == column) return true;
+  }
+  return false;
 }
 
 std::string FlatViewHeader(char delimiter) {
   std::string header;
-  for (const auto& column : FlatViewColumns()) {
+  for (const FlatViewColumn& column : FlatViewColumns()) {
     if (!header.empty()) header += delimiter;
-    header += column;
+    header += column.name;
   }
   return header;
 }
@@ -27,28 +88,24 @@ std::string MaskedCardNumberSql(const std::string& column) {
 }
 
 std::string FlatViewSql(CardNumberMode mode) {
-  std::string card = mode == CardNumberMode::kMasked ? MaskedCardNumberSql("c.num_cartao")
-                                                      : std::string("c.num_cartao");
-  // The small dimensions are broadcast, so the big movimento table is joined where it is read and
-  // keeps its partitioning: time slices in order (extract.h). SORT BY then orders each slice within
+  const auto& joined = JoinedTables();
+  const JoinedTable& fact = joined.front();
+  // The small dimensions are broadcast, so the big fact table is joined where it is read and keeps
+  // its partitioning: time slices in order (extract.h). SORT BY then orders each slice within
   // itself, which orders the whole output without a shuffle.
-  return "SELECT /*+ BROADCAST(c, co, a) */ "
-         "a.nome AS nome_associado, "
-         "a.sobrenome AS sobrenome_associado, "
-         "a.idade AS idade_associado, "
-         "CAST(CAST(m.vlr_transacao AS DECIMAL(12, 2)) AS STRING) AS vlr_transacao_movimento, "
-         "m.des_transacao AS des_transacao_movimento, "
-         "m.data_movimento AS data_movimento, " +
-         card + " AS numero_cartao, "
-         "c.nom_impresso AS nome_impresso_cartao, "
-         "c.data_criacao AS data_criacao_cartao, "
-         "co.tipo AS tipo_conta, "
-         "co.data_criacao AS data_criacao_conta "
-         "FROM movimento m "
-         "JOIN cartao c ON m.id_cartao = c.id "
-         "JOIN conta co ON c.id_conta = co.id "
-         "JOIN associado a ON co.id_associado = a.id "
-         "SORT BY m.data_movimento, m.id";
+  std::string broadcast;
+  for (size_t i = 1; i < joined.size(); ++i) broadcast += (i == 1 ? "" : ", ") + joined[i].alias;
+  std::string select;
+  for (const FlatViewColumn& column : FlatViewColumns()) {
+    select += (select.empty() ? "" : ", ") + SelectItem(column, mode) + " AS " + column.name;
+  }
+  std::string from = "FROM " + fact.table.name + " " + fact.alias;
+  for (size_t i = 1; i < joined.size(); ++i) {
+    from += " JOIN " + joined[i].table.name + " " + joined[i].alias + " ON " + joined[i - 1].alias + "." +
+            joined[i].via + " = " + joined[i].alias + "." + joined[i].table.primary_key;
+  }
+  return "SELECT /*+ BROADCAST(" + broadcast + ") */ " + select + " " + from + " SORT BY " + fact.alias + "." +
+         fact.table.time_column + ", " + fact.alias + "." + fact.table.primary_key;
 }
 
 }  // namespace sicoop::pipeline

@@ -7,12 +7,33 @@
 #include <string>
 #include <vector>
 
+#include "db/tables.h"
+
 namespace sicoop::pipeline {
 
 enum class CardNumberMode { kMasked, kFull };
 
-// The header line's column names, in order.
-const std::vector<std::string>& FlatViewColumns();
+// How a flat view column turns its source column into CSV text.
+enum class Rendering {
+  kAsRead,       // as the extraction reads it (timestamps arrive as wall-clock text already)
+  kAmount,       // a DECIMAL(12,2) amount as plain text with two decimals
+  kCardNumber,   // masked or in full, as CardNumberMode says
+};
+
+// One output column of the flat view: its name in the header and where its value comes from.
+struct FlatViewColumn {
+  std::string name;
+  const db::TableDesc& table;
+  std::string column;
+  Rendering rendering;
+};
+
+// The output columns, in the contract's order.
+const std::vector<FlatViewColumn>& FlatViewColumns();
+
+// Whether the flat view reads `column` of `table`: its primary key, a column it outputs, joins on or
+// sorts by.
+bool FlatViewReads(const db::TableDesc& table, const std::string& column);
 
 // The header line: the column names joined by `delimiter`.
 std::string FlatViewHeader(char delimiter);

@@ -1,6 +1,6 @@
 #include "pipeline/source_tables.h"
 
-#include <map>
+#include "pipeline/flat_view.h"
 
 namespace sicoop::pipeline {
 
@@ -9,29 +9,19 @@ std::string WallClockSql(db::Dialect dialect, const std::string& column) {
   return "DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s')";
 }
 
-const std::vector<SourceTable>& SourceTables() {
-  static const std::vector<SourceTable> kTables = {
-      {"associado", "id", ""},
-      {"conta", "id", ""},
-      {"cartao", "id", ""},
-      {"movimento", "id", "data_movimento"},
-  };
-  return kTables;
-}
+const std::array<SourceTable, 4>& SourceTables() { return db::SourceSchema(); }
+
+std::string RawTimeColumn(const SourceTable& table) { return table.time_column + "_raw"; }
 
 std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table) {
-  auto text = [dialect](const std::string& column) {
-    return WallClockSql(dialect, column) + " AS " + column;
-  };
-  // Only the columns the flat view uses; amounts stay DECIMAL(12,2) and are rendered by Spark.
-  const std::map<std::string, std::string> columns = {
-      {"associado", "id, nome, sobrenome, idade"},
-      {"conta", "id, tipo, " + text("data_criacao") + ", id_associado"},
-      {"cartao", "id, num_cartao, nom_impresso, " + text("data_criacao") + ", id_conta"},
-      {"movimento", "id, vlr_transacao, des_transacao, " + text("data_movimento") + ", id_cartao"},
-  };
-  std::string select = columns.at(table.name);
-  if (table.is_fact()) select += ", " + table.time_column + " AS " + table.raw_time_column();
+  std::string select;
+  for (const db::ColumnDesc& column : table.columns) {
+    if (!FlatViewReads(table, column.name)) continue;
+    if (!select.empty()) select += ", ";
+    bool timestamp = column.type.kind == db::ColumnType::Kind::kTimestamp;
+    select += timestamp ? WallClockSql(dialect, column.name) + " AS " + column.name : column.name;
+  }
+  if (table.is_fact()) select += ", " + table.time_column + " AS " + RawTimeColumn(table);
   return "(SELECT " + select + " FROM " + table.name + ") AS " + table.name + "_src";
 }
 

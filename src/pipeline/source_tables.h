@@ -1,33 +1,32 @@
-// The four source tables as the ETL extracts them. Each is read through JDBC as a subquery that
-// renders the timestamp columns as 'YYYY-MM-DD HH:MM:SS' text inside the database: the wall-clock
-// value stored in the source reaches the CSV unchanged, whatever the time zone of the JVM, the
-// Spark session or the machine (SPEC §4), because no timestamp value ever crosses JDBC.
+// The source tables as the ETL extracts them. Each is read through JDBC as a subquery that renders
+// its timestamp columns as 'YYYY-MM-DD HH:MM:SS' text inside the database: the wall-clock value
+// stored in the source reaches the CSV unchanged, whatever the time zone of the JVM, the Spark
+// session or the machine (SPEC §4), because no timestamp value ever crosses JDBC.
 #pragma once
 
+#include <array>
 #include <string>
-#include <vector>
 
 #include "db/db_url.h"
+#include "db/tables.h"
 
 namespace sicoop::pipeline {
 
-struct SourceTable {
-  std::string name;        // the table in the source database, and the Spark temp view of it
-  std::string key_column;  // integer primary key
-  // For the big table: the timestamp column its JDBC partitions are sliced on, exposed unformatted
-  // in the subquery as `<time_column>_raw` so the database can use its index for each slice.
-  // Empty for the small dimension tables, which are broadcast in the join.
-  std::string time_column;
-
-  bool is_fact() const { return !time_column.empty(); }
-  std::string raw_time_column() const { return time_column + "_raw"; }
-};
+// A source table is read as db/tables.h describes it: the small dimension tables on their primary
+// key (and broadcast in the join); the fact table, the one with a time column, in slices of that
+// column.
+using SourceTable = db::TableDesc;
 
 // associado, conta, cartao, movimento.
-const std::vector<SourceTable>& SourceTables();
+const std::array<SourceTable, 4>& SourceTables();
+
+// The fact table's time column as its subquery also exposes it, unformatted: `<time_column>_raw`,
+// so that the database can use its index for each slice.
+std::string RawTimeColumn(const SourceTable& table);
 
 // The SELECT that extracts `table` from a database of `dialect`, wrapped as a JDBC `dbtable`
-// subquery: "(SELECT ... FROM movimento) AS movimento_src".
+// subquery: "(SELECT ... FROM movimento) AS movimento_src". It reads the columns the flat view
+// uses, in the table's order; amounts stay DECIMAL(12,2) and are rendered by Spark.
 std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table);
 
 // `column` of a timestamp type rendered as 'YYYY-MM-DD HH:MM:SS' text in `dialect`'s SQL.

@@ -105,6 +105,8 @@ CooperativeLayout LayOutCooperative(const GeneratorConfig& config, int64_t membe
 // Ids are INTEGER columns; kMaxAssociados keeps every id of a member, account or card inside int32.
 int32_t IntegerId(int64_t id) { return static_cast<int32_t>(id); }
 
+// Each writer below writes a row's fields in its table's column order, as db/tables.cc describes
+// them (the loader sends that order to the server): a column added there needs a field here.
 void WriteAssociados(const GeneratorConfig& config, const MemberChunk& chunk, db::BulkRowWriter& out) {
   for (int64_t m = chunk.first_member; m < chunk.first_member + chunk.members; ++m) {
     Person person = MakePerson(config.seed, m);

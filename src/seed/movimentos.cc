@@ -63,6 +63,8 @@ int64_t MovimentoWriter::TimeAt(double quantile) const {
   return (first_day + static_cast<int64_t>(day)) * kSecondsPerDay + static_cast<int64_t>(hour) * 3600 + second;
 }
 
+// Writes each row's fields in movimento's column order, as db/tables.cc describes them (the loader
+// sends that order to the server): a column added there needs a field here.
 void MovimentoWriter::Write(int64_t first, int64_t n, db::BulkRowWriter& out) const {
   const uint64_t card_count = cards_.size();
   for (int64_t id = first; id < first + n; ++id) {

@@ -11,6 +11,7 @@
 #include "seed/movimentos.h"
 #include "seed/parallel_chunks.h"
 #include "db/schema.h"
+#include "db/tables.h"
 #include "common/calendar.h"
 #include "common/numbers.h"
 
@@ -65,25 +66,34 @@ Status CheckSeedOptions(const SeedOptions& options) { return Validate(options).s
 
 namespace {
 
-// The largest id of `table`, or nullopt when it is empty.
-Result<std::optional<int64_t>> MaxId(db::Connection& connection, const std::string& table) {
-  SICOOP_ASSIGN_OR_RETURN(auto rows, connection.Query("SELECT MAX(id) FROM " + table));
+// The largest key of `table`, or nullopt when it is empty.
+Result<std::optional<int64_t>> MaxId(db::Connection& connection, const db::TableDesc& table) {
+  std::string max = "MAX(" + table.primary_key + ")";
+  SICOOP_ASSIGN_OR_RETURN(auto rows, connection.Query("SELECT " + max + " FROM " + table.name));
   if (rows.empty() || rows[0].empty() || !rows[0][0]) return std::optional<int64_t>();
   std::optional<int64_t> max_id = ParseInteger(*rows[0][0]);
-  if (!max_id) return Status::Failure("table " + table + " answered MAX(id) with '" + *rows[0][0] + "', not a number");
+  if (!max_id) {
+    return Status::Failure("table " + table.name + " answered " + max + " with '" + *rows[0][0] + "', not a number");
+  }
   return max_id;
 }
 
+// Empties every source table, children first.
 Status Truncate(db::Connection& connection) {
+  const auto& tables = db::SourceSchema();
   if (connection.dialect() == db::Dialect::kPostgres) {
-    return connection.Execute("TRUNCATE movimento, cartao, conta, associado");
+    std::string statement = "TRUNCATE ";
+    for (auto table = tables.rbegin(); table != tables.rend(); ++table) {
+      statement += (table == tables.rbegin() ? "" : ", ") + table->name;
+    }
+    return connection.Execute(statement);
   }
   // MySQL refuses TRUNCATE of a table that foreign keys reference unless the checks are off for the
   // statement; TRUNCATE commits implicitly, so on MySQL the emptying is not part of the load's
   // transaction. All four tables are emptied, so no reference is left dangling.
-  return connection.Execute(
-      "SET foreign_key_checks = 0; TRUNCATE movimento; TRUNCATE cartao; TRUNCATE conta; TRUNCATE associado; "
-      "SET foreign_key_checks = 1");
+  std::string statements = "SET foreign_key_checks = 0; ";
+  for (auto table = tables.rbegin(); table != tables.rend(); ++table) statements += "TRUNCATE " + table->name + "; ";
+  return connection.Execute(statements + "SET foreign_key_checks = 1");
 }
 
 // The cards already in the database that movimentos of an --append run may use.
@@ -107,21 +117,18 @@ class Loader {
   Loader(db::Connection& connection, const Plan& plan, const std::function<void(const SeedProgress&)>& progress)
       : connection_(connection), plan_(plan), progress_(progress), start_(Clock::now()) {}
 
-  // Loads `chunks` chunks made by `produce` into `table`; `rows` is how many rows they hold.
-  Status Load(const std::string& table, int64_t chunks, int64_t rows, const std::function<int64_t(int64_t)>& rows_in,
+  // Loads `chunks` chunks made by `write` into `table`, each row's fields in the table's column order;
+  // `rows` is how many rows they hold.
+  Status Load(const db::TableDesc& table, int64_t chunks, int64_t rows, const std::function<int64_t(int64_t)>& rows_in,
               const std::function<void(int64_t, db::BulkRowWriter&)>& write) {
     if (rows == 0) return Status::Ok();
-    const db::TableDef* def = nullptr;
-    for (const db::TableDef& t : db::SourceSchema()) {
-      if (t.name == table) def = &t;
-    }
     db::BulkFormat format = db::BulkFormatFor(connection_.dialect());
-    auto fields = static_cast<int>(def->columns.size());
+    auto fields = static_cast<int>(table.columns.size());
     ParallelChunks generator(chunks, plan_.threads, [&](int64_t i, std::string& out) {
       db::BulkRowWriter writer(format, fields, out);
       write(i, writer);
     });
-    SeedProgress progress{table, 0, rows, 0};
+    SeedProgress progress{table.name, 0, rows, 0};
     int64_t taken = 0;
     auto next = [&](std::string& chunk) -> Result<bool> {
       if (!generator.Next(chunk)) return false;
@@ -132,10 +139,10 @@ class Loader {
       }
       return true;
     };
-    SICOOP_ASSIGN_OR_RETURN(int64_t stored, connection_.BulkLoad(table, def->columns, next));
+    SICOOP_ASSIGN_OR_RETURN(int64_t stored, connection_.BulkLoad(table.name, table.ColumnNames(), next));
     if (stored != rows) {
-      return Status::Failure("table " + table + " in " + connection_.Describe() + " took " + std::to_string(stored) +
-                             " of " + std::to_string(rows) + " rows");
+      return Status::Failure("table " + table.name + " in " + connection_.Describe() + " took " +
+                             std::to_string(stored) + " of " + std::to_string(rows) + " rows");
     }
     return Status::Ok();
   }
@@ -156,24 +163,26 @@ Result<SeedSummary> SeedInTransaction(db::Connection& connection, const SeedOpti
                                       const std::function<void(const SeedProgress&)>& progress) {
   Loader loader(connection, plan, progress);
   if (options.truncate && connection.dialect() == db::Dialect::kPostgres) SICOOP_RETURN_IF_ERROR(Truncate(connection));
-  int64_t next_id[4];
   bool all_empty = true;
-  const auto& tables = db::SourceSchema();
-  for (size_t t = 0; t < tables.size(); ++t) {
-    SICOOP_ASSIGN_OR_RETURN(auto max_id, MaxId(connection, tables[t].name));
+  // The first id after those already in `table`, which must be empty unless --append is given.
+  auto first_free_id = [&](const db::TableDesc& table) -> Result<int64_t> {
+    SICOOP_ASSIGN_OR_RETURN(auto max_id, MaxId(connection, table));
     all_empty = all_empty && !max_id;
     if (max_id && !options.append) {
-      return Status::Failure("table " + tables[t].name + " in database '" + connection.url().database + "' at " +
+      return Status::Failure("table " + table.name + " in database '" + connection.url().database + "' at " +
                              connection.url().Endpoint() +
                              " already holds rows: add --append to add more, or --truncate to replace them");
     }
-    next_id[t] = max_id.value_or(0) + 1;
-  }
-  plan.config.first_member = next_id[0];
+    return max_id.value_or(0) + 1;
+  };
+  SICOOP_ASSIGN_OR_RETURN(plan.config.first_member, first_free_id(db::Associado()));
+  SICOOP_ASSIGN_OR_RETURN(int64_t first_conta, first_free_id(db::Conta()));
+  SICOOP_ASSIGN_OR_RETURN(int64_t first_cartao, first_free_id(db::Cartao()));
+  SICOOP_ASSIGN_OR_RETURN(int64_t first_movimento, first_free_id(db::Movimento()));
 
   std::vector<CardRef> cards;
   if (options.append && plan.movimentos > 0) SICOOP_RETURN_IF_ERROR(LoadExistingCards(connection, plan.config.to, cards));
-  CooperativeLayout layout = LayOutCooperative(plan.config, kMembersPerChunk, next_id[1], next_id[2], cards);
+  CooperativeLayout layout = LayOutCooperative(plan.config, kMembersPerChunk, first_conta, first_cartao, cards);
   if (plan.movimentos > 0 && cards.empty()) {
     return Status::Usage("movimentos need cards, and there are none: give --associados greater than 0");
   }
@@ -183,20 +192,19 @@ Result<SeedSummary> SeedInTransaction(db::Connection& connection, const SeedOpti
   auto chunk_count = static_cast<int64_t>(layout.chunks.size());
   if (all_empty) SICOOP_RETURN_IF_ERROR(db::BeginEmptyTablesLoad(connection));
   auto associados_in = [&](int64_t i) { return layout.chunks[i].members; };
-  SICOOP_RETURN_IF_ERROR(loader.Load("associado", chunk_count, summary.associados, associados_in,
+  SICOOP_RETURN_IF_ERROR(loader.Load(db::Associado(), chunk_count, summary.associados, associados_in,
                                      [&](int64_t i, db::BulkRowWriter& out) { WriteAssociados(config, layout.chunks[i], out); }));
   auto contas_in = [&](int64_t i) { return layout.chunks[i].contas; };
-  SICOOP_RETURN_IF_ERROR(loader.Load("conta", chunk_count, summary.contas, contas_in,
+  SICOOP_RETURN_IF_ERROR(loader.Load(db::Conta(), chunk_count, summary.contas, contas_in,
                                      [&](int64_t i, db::BulkRowWriter& out) { WriteContas(config, layout.chunks[i], out); }));
   auto cartoes_in = [&](int64_t i) { return layout.chunks[i].cartoes; };
-  SICOOP_RETURN_IF_ERROR(loader.Load("cartao", chunk_count, summary.cartoes, cartoes_in,
+  SICOOP_RETURN_IF_ERROR(loader.Load(db::Cartao(), chunk_count, summary.cartoes, cartoes_in,
                                      [&](int64_t i, db::BulkRowWriter& out) { WriteCartoes(config, layout.chunks[i], out); }));
-  int64_t first_movimento = next_id[3];
   int64_t batch = plan.batch;
   int64_t total = plan.movimentos;
   MovimentoWriter movimentos(config, cards, first_movimento, total);
   auto movimentos_in = [&](int64_t i) { return std::min(batch, total - i * batch); };
-  SICOOP_RETURN_IF_ERROR(loader.Load("movimento", (total + batch - 1) / batch, total, movimentos_in,
+  SICOOP_RETURN_IF_ERROR(loader.Load(db::Movimento(), (total + batch - 1) / batch, total, movimentos_in,
                                      [&](int64_t i, db::BulkRowWriter& out) {
                                        movimentos.Write(first_movimento + i * batch, movimentos_in(i), out);
                                      }));
