@@ -48,7 +48,7 @@ start_on_free_port() {
   for _ in $(seq "$port_tries"); do
     port="$(free_port)"
     if "$start" "$port"; then return 0; fi
-    grep -qi 'address already in use\|already in use' "$log_file" 2>/dev/null || return 1
+    grep -qi 'already in use' "$log_file" 2>/dev/null || return 1
     log "$name: port $port was taken meanwhile, trying another"
   done
   log "$name: no free port after $port_tries tries"; return 1
