@@ -7,20 +7,23 @@
 #include <string>
 #include <vector>
 
+#include "common/environment.h"
 #include "common/status.h"
 
 namespace sicoop::cli {
 
-int RunDb(const std::vector<std::string>& args);     // sicoop db init|seed ...
-int RunEtl(const std::vector<std::string>& args);    // sicoop etl ...
-int RunDemo(const std::vector<std::string>& args);   // sicoop demo ...
-int RunSpark(const std::vector<std::string>& args);  // sicoop spark start|stop|status ...
+// `environment` is the process's, read once by main.
+int RunDb(const std::vector<std::string>& args, const Environment& environment);     // sicoop db init|seed ...
+int RunEtl(const std::vector<std::string>& args, const Environment& environment);    // sicoop etl ...
+int RunDemo(const std::vector<std::string>& args, const Environment& environment);   // sicoop demo ...
+int RunSpark(const std::vector<std::string>& args, const Environment& environment);  // sicoop spark start|stop|status ...
 
-// Prints "sicoop: <message>" to stderr for a failed status and returns its exit status.
+// Prints "sicoop: <message>" to stderr for a failed status (a usage error with a hint to --help) and
+// returns its exit status.
 int ExitStatusOf(const Status& status);
 
-// Runs the subcommand named by args[0] with the rest of `args`; prints `usage` (to stderr, exit 2)
-// when there is none, to stdout for --help, and a usage error naming `choices` for an unknown one.
+// Runs the subcommand named by args[0] with the rest of `args`; prints `usage` to stdout for --help,
+// and a usage error naming `choices` when there is none or an unknown one.
 using Subcommand = std::function<Status(const std::vector<std::string>&)>;
 int RunSubcommand(const std::vector<std::string>& args, const std::string& usage,
                   const std::map<std::string, Subcommand>& subcommands, const std::string& choices);

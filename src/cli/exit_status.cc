@@ -6,16 +6,15 @@ namespace sicoop::cli {
 
 int ExitStatusOf(const Status& status) {
   if (status.ok()) return 0;
-  std::cerr << "sicoop: " << status.message() << "\n";
+  // Every usage error ends with a hint (SPEC §3); the option parser's already name the command.
+  bool needs_hint = status.is_usage() && status.message().find("--help") == std::string::npos;
+  std::cerr << "sicoop: " << status.message() << (needs_hint ? " (see 'sicoop --help')" : "") << "\n";
   return status.is_usage() ? 2 : 1;
 }
 
 int RunSubcommand(const std::vector<std::string>& args, const std::string& usage,
                   const std::map<std::string, Subcommand>& subcommands, const std::string& choices) {
-  if (args.empty()) {
-    std::cerr << usage;
-    return 2;
-  }
+  if (args.empty()) return ExitStatusOf(Status::Usage("missing command (use " + choices + ")"));
   if (args[0] == "--help" || args[0] == "-h") {
     std::cout << usage;
     return 0;
