@@ -1,4 +1,5 @@
-// `sicoop db init|seed` as a user runs them: exit statuses, messages, the summary line.
+// `sicoop db init|seed` as a user runs them on a real database: exit statuses, messages, the summary
+// line (wrong command lines are in usage_errors_test.cc).
 #include <gtest/gtest.h>
 
 #include "support/fresh_database.h"
@@ -45,26 +46,6 @@ TEST(DbCommandTest, MysqlSeedAppends) {
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ((*rows)[0][0], "1000");
   EXPECT_EQ((*rows)[0][1], "1000");
-}
-
-TEST(DbCommandTest, UsageErrorsExitWithTwo) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"db"},
-           {"db", "drop"},
-           {"db", "init"},
-           {"db", "seed", "--db", "postgresql://u:Secr3t@h/d", "--movimentos", "-5"},
-           {"db", "seed", "--db", "postgresql://u:Secr3t@h/d", "--movimentos", "lots"},
-           {"db", "seed", "--db", "postgresql://u:Secr3t@h/d", "--to", "2024-02-30"},
-           {"db", "seed", "--db", "ftp://u:Secr3t@h/d"},
-       }) {
-    RunResult run = RunSicoop(args);
-    EXPECT_EQ(run.exit_code, 2) << args.back() << ": " << run.output;
-    EXPECT_EQ(run.output.find("Secr3t"), std::string::npos) << run.output;
-  }
-  RunResult help = RunSicoop({"db", "seed", "--help"});
-  EXPECT_EQ(help.exit_code, 0);
-  EXPECT_NE(help.output.find("--movimentos"), std::string::npos) << help.output;
-  EXPECT_NE(help.output.find("--append"), std::string::npos) << help.output;
 }
 
 }  // namespace

@@ -56,7 +56,21 @@ TEST(PersonTest, NamesWithAccentsAgesInRangeAsciiEmails) {
   EXPECT_NEAR(compound, n * 0.08, n * 0.02);
   EXPECT_NEAR(age_sum / n, 44, 4);
   EXPECT_EQ(FoldAccents("Conceição Ávila Müller"), "Conceicao Avila Muller");
-  EXPECT_EQ(MakePerson(3, 17).nome + MakePerson(3, 17).email, MakePerson(3, 17).nome + MakePerson(3, 17).email);
+}
+
+// A person depends on (seed, id) alone: asked again after thousands of others, the same person; with
+// another seed, mostly other people.
+TEST(PersonTest, SamePersonForTheSameSeedAndIdWhateverCameBefore) {
+  auto all_fields = [](const Person& p) {
+    return p.nome + "|" + p.sobrenome + "|" + std::to_string(p.idade) + "|" + p.email + "|" + p.printed_name;
+  };
+  const std::string first = all_fields(MakePerson(3, 17));
+  int other_seed_differs = 0;
+  for (int id = 1; id <= 2000; ++id) {
+    if (all_fields(MakePerson(4, id)) != all_fields(MakePerson(3, id))) ++other_seed_differs;
+  }
+  EXPECT_EQ(all_fields(MakePerson(3, 17)), first);
+  EXPECT_GT(other_seed_differs, 1900);
 }
 
 // Everything the generator writes for a config in `format`, through ParallelChunks with the given

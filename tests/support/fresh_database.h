@@ -15,7 +15,9 @@ struct FreshDatabase {
 };
 
 // Drops and creates, on the "postgres" or "mysql" harness server, a database named after the running
-// test (so that tests running in parallel never share one).
+// test (so that tests running in parallel never share one). The database is dropped again when the
+// test has ended, passed or failed (after its fixture is destroyed, so its connections are closed);
+// a drop that fails is reported on stderr and leaves the test's verdict as it was.
 FreshDatabase MakeFreshDatabase(const std::string& dialect);
 
 // Connects or fails the test (returns null).
