@@ -106,7 +106,10 @@ WatchedRun RunSicoopWatching(const fs::path& folder, const std::vector<std::stri
   std::map<pid_t, SeenProcess> seen;
   bool interrupted = false;
   int status = 0;
-  while (waitpid(*pid, &status, WNOHANG) == 0) {
+  // At least one look, however short the run: a run too quick to be watched would otherwise show
+  // nothing, and "no process seen" would pass for "none ran".
+  bool running = true;
+  while (running) {
     for (auto& process : ProcessesWorkingUnder(folder)) seen.emplace(process.pid, std::move(process));
     watched.seen.clear();
     for (const auto& [process_id, process] : seen) watched.seen.push_back(process);
@@ -114,7 +117,8 @@ WatchedRun RunSicoopWatching(const fs::path& folder, const std::vector<std::stri
       kill(*pid, SIGTERM);
       interrupted = true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    running = waitpid(*pid, &status, WNOHANG) == 0;
+    if (running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   watched.run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   watched.run.output = ReadWholeFile(log);
