@@ -39,16 +39,16 @@ constexpr const char* kDbUsage =
     "       sicoop db seed --db URL [options]\n"
     "'sicoop db init --help' and 'sicoop db seed --help' describe the options.\n";
 
-Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed) {
-  SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, db::ParseDbUrl(parsed.Get("db")));
+Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed, const Environment& environment) {
+  SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, db::ParseDbUrl(parsed.Get("db"), environment.db_password));
   return db::Connect(url);
 }
 
-Status Init(const std::vector<std::string>& args) {
+Status Init(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kInitSpec, args));
   if (!given) return Status::Ok();
   const ParsedOptions& parsed = *given;
-  SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed));
+  SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed, environment));
   SICOOP_RETURN_IF_ERROR(db::InitSchema(*connection));
   std::printf("schema ready in %s\n", connection->Describe().c_str());
   return Status::Ok();
@@ -77,7 +77,7 @@ void ShowProgress(const seed::SeedProgress& progress) {
                progress.seconds > 0 ? progress.rows_done / progress.seconds : 0.0, done ? "\n" : "");
 }
 
-Status SeedCommand(const std::vector<std::string>& args) {
+Status SeedCommand(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kSeedSpec, args));
   if (!given) return Status::Ok();
   const ParsedOptions& parsed = *given;
@@ -92,7 +92,7 @@ Status SeedCommand(const std::vector<std::string>& args) {
   options.append = parsed.Has("append");
   options.truncate = parsed.Has("truncate");
   SICOOP_RETURN_IF_ERROR(seed::CheckSeedOptions(options));
-  SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed));
+  SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed, environment));
   std::function<void(const seed::SeedProgress&)> progress;
   if (isatty(STDERR_FILENO) == 1) progress = ShowProgress;
   SICOOP_ASSIGN_OR_RETURN(seed::SeedSummary summary, seed::Seed(*connection, options, progress));
@@ -105,8 +105,11 @@ Status SeedCommand(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int RunDb(const std::vector<std::string>& args) {
-  return RunSubcommand(args, kDbUsage, {{"init", Init}, {"seed", SeedCommand}}, "'sicoop db init' or 'sicoop db seed'");
+int RunDb(const std::vector<std::string>& args, const Environment& environment) {
+  return RunSubcommand(args, kDbUsage,
+                       {{"init", [&environment](const auto& rest) { return Init(rest, environment); }},
+                        {"seed", [&environment](const auto& rest) { return SeedCommand(rest, environment); }}},
+                       "'sicoop db init' or 'sicoop db seed'");
 }
 
 }  // namespace sicoop::cli

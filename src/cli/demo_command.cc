@@ -23,7 +23,7 @@ const CommandSpec kDemoSpec = {
         {"seed", "S", "seed of the fictitious data (same seed, same file)", "1"},
     }};
 
-Status Demo(const std::vector<std::string>& args) {
+Status Demo(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kDemoSpec, args));
   if (!given) return Status::Ok();
   const ParsedOptions& parsed = *given;
@@ -47,7 +47,7 @@ Status Demo(const std::vector<std::string>& args) {
   pipeline::EtlOptions options;
   options.source = url;
   options.output_dir = parsed.Get("output");
-  SICOOP_ASSIGN_OR_RETURN(auto summary, RunEtlAndReport(options, std::nullopt));
+  SICOOP_ASSIGN_OR_RETURN(auto summary, RunEtlAndReport(options, std::nullopt, environment));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("demo finished in %.1f s: %s holds %lld rows\n", seconds, summary.file.c_str(),
               static_cast<long long>(summary.rows_written));
@@ -56,6 +56,8 @@ Status Demo(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int RunDemo(const std::vector<std::string>& args) { return ExitStatusOf(Demo(args)); }
+int RunDemo(const std::vector<std::string>& args, const Environment& environment) {
+  return ExitStatusOf(Demo(args, environment));
+}
 
 }  // namespace sicoop::cli

@@ -21,9 +21,9 @@ const CommandSpec kEtlSpec = {
         {"partitions", "N", "JDBC partitions for movimento; 0 derives them from its size", "0"},
     }};
 
-Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed) {
+Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const Environment& environment) {
   pipeline::EtlOptions options;
-  SICOOP_ASSIGN_OR_RETURN(options.source, db::ParseDbUrl(parsed.Get("db")));
+  SICOOP_ASSIGN_OR_RETURN(options.source, db::ParseDbUrl(parsed.Get("db"), environment.db_password));
   options.output_dir = parsed.Get("output");
   std::string delimiter = parsed.Get("delimiter");
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateDelimiter(delimiter));
@@ -36,20 +36,22 @@ Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed) {
   return options;
 }
 
-Status Etl(const std::vector<std::string>& args) {
+Status Etl(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kEtlSpec, args));
   if (!given) return Status::Ok();
   const ParsedOptions& parsed = *given;
-  SICOOP_ASSIGN_OR_RETURN(pipeline::EtlOptions options, EtlOptionsFrom(parsed));
+  SICOOP_ASSIGN_OR_RETURN(pipeline::EtlOptions options, EtlOptionsFrom(parsed, environment));
   std::optional<spark::ConnectionString> endpoint;
   if (parsed.Has("spark")) {
     SICOOP_ASSIGN_OR_RETURN(endpoint, spark::ParseConnectionString(parsed.Get("spark")));
   }
-  return RunEtlAndReport(options, endpoint).status();
+  return RunEtlAndReport(options, endpoint, environment).status();
 }
 
 }  // namespace
 
-int RunEtl(const std::vector<std::string>& args) { return ExitStatusOf(Etl(args)); }
+int RunEtl(const std::vector<std::string>& args, const Environment& environment) {
+  return ExitStatusOf(Etl(args, environment));
+}
 
 }  // namespace sicoop::cli

@@ -33,7 +33,8 @@ void PrintSummary(const pipeline::EtlSummary& summary) {
 }  // namespace
 
 Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options,
-                                             const std::optional<spark::ConnectionString>& endpoint) {
+                                             const std::optional<spark::ConnectionString>& endpoint,
+                                             const Environment& environment) {
   bool on_terminal = StderrIsTerminal();
   auto log = [on_terminal](const std::string& line) {
     if (on_terminal) std::cerr << "sicoop: " << line << "\n";
@@ -48,11 +49,13 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
     target = *endpoint;
   } else {
     log("starting or reusing the local Spark Connect server");
-    SICOOP_ASSIGN_OR_RETURN(auto started, local::EmbeddedSpark::Start());
+    SICOOP_ASSIGN_OR_RETURN(auto started, local::EmbeddedSpark::Start(environment));
     embedded.emplace(std::move(started));
     target = embedded->connection_string();
   }
-  SICOOP_ASSIGN_OR_RETURN(auto session, spark::SparkSession::Connect(target, spark::SessionOptions{}));
+  spark::SessionOptions session_options;
+  session_options.user_name = environment.user;
+  SICOOP_ASSIGN_OR_RETURN(auto session, spark::SparkSession::Connect(target, session_options));
   spark::TerminalProgress progress;
   std::function<void(const pipeline::EtlProgress&)> show_progress;
   if (on_terminal) {

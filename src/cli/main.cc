@@ -1,3 +1,4 @@
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,20 +23,33 @@ URL is postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// to
 password in the URL, SICOOP_DB_PASSWORD supplies it. 'sicoop COMMAND --help' describes each command.
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& environment) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
   }
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (command == "db") return sicoop::cli::RunDb(rest);
-  if (command == "etl") return sicoop::cli::RunEtl(rest);
-  if (command == "demo") return sicoop::cli::RunDemo(rest);
-  if (command == "spark") return sicoop::cli::RunSpark(rest);
+  if (command == "db") return sicoop::cli::RunDb(rest, environment);
+  if (command == "etl") return sicoop::cli::RunEtl(rest, environment);
+  if (command == "demo") return sicoop::cli::RunDemo(rest, environment);
+  if (command == "spark") return sicoop::cli::RunSpark(rest, environment);
   std::cerr << "sicoop: unknown command '" << command << "' (see 'sicoop --help')\n";
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors are values everywhere below; an exception that still escapes (std::bad_alloc, a library's
+  // own) ends the run as a failure. Catching it here unwinds the stack, so the RAII objects that
+  // own local servers stop them; what escapes even this aborts, and the SIGABRT cleanup stops them.
+  try {
+    return Dispatch(std::vector<std::string>(argv + 1, argv + argc), sicoop::Environment::FromProcess());
+  } catch (const std::exception& error) {
+    std::cerr << "sicoop: internal error: " << error.what() << "\n";
+  } catch (...) {
+    std::cerr << "sicoop: internal error: an unknown exception\n";
+  }
+  return 1;
 }

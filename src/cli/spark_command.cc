@@ -18,8 +18,10 @@ const CommandSpec kStartSpec = {
     "$SICOOP_STATE_DIR (default: the sicoop cache's spark-server folder).",
     {
         {"port", "N", "port to listen on (default: a free one)", ""},
-        {"memory", "SIZE", "driver memory, as in spark-submit: 2g, 512m ($SICOOP_SPARK_MEMORY)",
-         local::DefaultDriverMemory()},
+        // No default here: it comes from the environment, which is read in main, not at static
+        // initialisation.
+        {"memory", "SIZE", "driver memory, as in spark-submit: 2g, 512m (default: $SICOOP_SPARK_MEMORY, else 4g)",
+         ""},
         {"time-zone", "ZONE", "time zone of the server's JVM and sessions (output never depends on it)", "UTC"},
     }};
 
@@ -65,16 +67,17 @@ void PrintServer(const local::LocalServerState& state) {
               static_cast<int>(state.pid), state.log_file.c_str());
 }
 
-Status Start(const std::vector<std::string>& args) {
+Status Start(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStartSpec, args));
   if (!given) return Status::Ok();
   const ParsedOptions& parsed = *given;
   local::LocalServerOptions options;
+  options.state_dir = local::DefaultStateDir(environment);
   if (parsed.Has("port")) {
     SICOOP_ASSIGN_OR_RETURN(int64_t port, parsed.GetInt("port", 1, 65535));
     options.port = static_cast<int>(port);
   }
-  options.driver_memory = parsed.Get("memory");
+  options.driver_memory = parsed.Has("memory") ? parsed.Get("memory") : local::DefaultDriverMemory(environment);
   SICOOP_RETURN_IF_ERROR(CheckMemory(options.driver_memory));
   options.time_zone = parsed.Get("time-zone");
   SICOOP_RETURN_IF_ERROR(CheckTimeZone(options.time_zone));
@@ -88,32 +91,34 @@ Status Start(const std::vector<std::string>& args) {
     return Status::Ok();
   }
   std::fprintf(stderr, "starting a local Spark Connect server (this takes 15-30 s)...\n");
-  SICOOP_ASSIGN_OR_RETURN(local::LocalServerState state, local::StartLocalServer(options));
+  SICOOP_ASSIGN_OR_RETURN(local::LocalServerState state, local::StartLocalServer(options, environment));
   std::printf("local Spark Connect server started:\n");
   PrintServer(state);
   return Status::Ok();
 }
 
-Status Stop(const std::vector<std::string>& args) {
+Status Stop(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStopSpec, args));
   if (!given) return Status::Ok();
-  auto running = local::RunningLocalServer(local::DefaultStateDir());
+  const std::filesystem::path state_dir = local::DefaultStateDir(environment);
+  auto running = local::RunningLocalServer(state_dir);
   if (!running) {
     std::printf("no local Spark Connect server runs\n");
     return Status::Ok();
   }
-  SICOOP_RETURN_IF_ERROR(local::StopLocalServer(local::DefaultStateDir()));
+  SICOOP_RETURN_IF_ERROR(local::StopLocalServer(state_dir));
   std::printf("stopped the local Spark Connect server at %s (pid %d)\n", running->endpoint().Redacted().c_str(),
               static_cast<int>(running->pid));
   return Status::Ok();
 }
 
-Status ShowStatus(const std::vector<std::string>& args) {
+Status ShowStatus(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kStatusSpec, args));
   if (!given) return Status::Ok();
-  auto running = local::RunningLocalServer(local::DefaultStateDir());
+  const std::filesystem::path state_dir = local::DefaultStateDir(environment);
+  auto running = local::RunningLocalServer(state_dir);
   if (!running) {
-    return Status::Failure("no local Spark Connect server runs (state folder " + local::DefaultStateDir().string() +
+    return Status::Failure("no local Spark Connect server runs (state folder " + state_dir.string() +
                            "): start one with 'sicoop spark start'");
   }
   PrintServer(*running);
@@ -125,8 +130,11 @@ Status ShowStatus(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int RunSpark(const std::vector<std::string>& args) {
-  return RunSubcommand(args, kSparkUsage, {{"start", Start}, {"stop", Stop}, {"status", ShowStatus}},
+int RunSpark(const std::vector<std::string>& args, const Environment& environment) {
+  return RunSubcommand(args, kSparkUsage,
+                       {{"start", [&environment](const auto& rest) { return Start(rest, environment); }},
+                        {"stop", [&environment](const auto& rest) { return Stop(rest, environment); }},
+                        {"status", [&environment](const auto& rest) { return ShowStatus(rest, environment); }}},
                        "'sicoop spark start', 'stop' or 'status'");
 }
 

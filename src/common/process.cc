@@ -172,6 +172,8 @@ std::string TailOfFile(const std::string& path, int max_lines) {
 }
 
 std::string FindOnPath(const std::string& name) {
+  // PATH is read here and not passed down from main's Environment: it is the same variable
+  // execvpe() reads for every child started here, and the two must agree on what a name means.
   const char* path = std::getenv("PATH");
   if (path == nullptr) return "";
   std::string dirs(path);

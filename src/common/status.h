@@ -1,6 +1,8 @@
 // Errors as values. A Status is either OK or carries a message that says what failed, where, and
 // what to do about it; a Result<T> is a T or such a Status. Usage errors (bad command line, bad URL)
-// are kept apart from other failures because the CLI maps them to different exit codes.
+// are kept apart from other failures because the CLI maps them to different exit codes. A failure
+// may also carry a Reason, set where the error is born, for code that must decide on it: the
+// message text is for people and is never inspected.
 #pragma once
 
 #include <cassert>
@@ -13,26 +15,38 @@ namespace sicoop {
 class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kUsage, kFailure };
+  // Why a failure happened, where a caller must tell these apart; kUnspecified for the rest.
+  enum class Reason {
+    kUnspecified,
+    kAuthentication,   // a server refused the user or password
+    kUnreachable,      // no server answered at the host and port
+    kMissingDatabase,  // the server has no such database
+  };
 
   Status() = default;
   static Status Ok() { return Status(); }
   static Status Usage(std::string message) { return Status(Code::kUsage, std::move(message)); }
-  static Status Failure(std::string message) { return Status(Code::kFailure, std::move(message)); }
+  static Status Failure(std::string message, Reason reason = Reason::kUnspecified) {
+    return Status(Code::kFailure, std::move(message), reason);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   bool is_usage() const { return code_ == Code::kUsage; }
   Code code() const { return code_; }
+  Reason reason() const { return reason_; }
   const std::string& message() const { return message_; }
 
-  // Returns a copy whose message is "context: message", keeping the code.
+  // Returns a copy whose message is "context: message", keeping the code and the reason.
   Status WithContext(const std::string& context) const {
     if (ok()) return *this;
-    return Status(code_, context + ": " + message_);
+    return Status(code_, context + ": " + message_, reason_);
   }
 
  private:
-  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  Status(Code code, std::string message, Reason reason = Reason::kUnspecified)
+      : code_(code), reason_(reason), message_(std::move(message)) {}
   Code code_ = Code::kOk;
+  Reason reason_ = Reason::kUnspecified;
   std::string message_;
 };
 

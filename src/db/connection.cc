@@ -9,6 +9,20 @@ std::string Connection::Describe() const {
   return std::string(DialectName(url_.dialect)) + " at " + url_.Endpoint() + " (database " + url_.database + ")";
 }
 
+std::string ConnectHint(Status::Reason reason) {
+  switch (reason) {
+    case Status::Reason::kAuthentication:
+      return "check the user and password";
+    case Status::Reason::kMissingDatabase:
+      return "check the database name, or create the database";
+    case Status::Reason::kUnreachable:
+      return "check that the server is running and that the host and port are right";
+    case Status::Reason::kUnspecified:
+      break;
+  }
+  return "check the URL and that the server lets this user use the database";
+}
+
 Result<std::unique_ptr<Connection>> Connect(const DbUrl& url) {
   if (url.dialect == Dialect::kPostgres) return ConnectPostgres(url);
   return ConnectMysql(url);

@@ -66,7 +66,11 @@ class Connection {
 };
 
 // Opens a session. Gives up on an unreachable host after about 10 seconds. The error says what to
-// check (server running, user and password, database name), without the password.
+// check (server running, user and password, database name), without the password, and its reason
+// is kAuthentication, kUnreachable or kMissingDatabase when the dialect's error code says so.
 Result<std::unique_ptr<Connection>> Connect(const DbUrl& url);
+
+// What to check after a connect that failed for `reason`: the end of Connect's error messages.
+std::string ConnectHint(Status::Reason reason);
 
 }  // namespace sicoop::db

@@ -1,7 +1,5 @@
 #include "db/db_url.h"
 
-#include <cstdlib>
-
 namespace sicoop::db {
 namespace {
 
@@ -64,7 +62,7 @@ const char* DialectName(Dialect dialect) {
   return dialect == Dialect::kPostgres ? "PostgreSQL" : "MySQL/MariaDB";
 }
 
-Result<DbUrl> ParseDbUrl(std::string_view url) {
+Result<DbUrl> ParseDbUrl(std::string_view url, std::string_view fallback_password) {
   DbUrl parsed;
   std::string_view rest;
   bool known = false;
@@ -98,8 +96,8 @@ Result<DbUrl> ParseDbUrl(std::string_view url) {
   if (parsed.user.empty()) return BadUrl("no user (USER@HOST)");
   if (colon != std::string_view::npos) {
     SICOOP_ASSIGN_OR_RETURN(parsed.password, PercentDecode(userinfo.substr(colon + 1), "password"));
-  } else if (const char* env = std::getenv("SICOOP_DB_PASSWORD")) {
-    parsed.password = env;
+  } else {
+    parsed.password = std::string(fallback_password);
   }
 
   size_t port_colon = hostport.rfind(':');

@@ -31,8 +31,8 @@ struct DbUrl {
 };
 
 // Parses `url`. Percent-escapes in user and password are decoded; a missing port is 5432 or 3306;
-// a URL without a password takes it from $SICOOP_DB_PASSWORD (empty when unset). A malformed URL is
-// a Status::Usage with a one-line reason and a hint; the message never contains the password.
-Result<DbUrl> ParseDbUrl(std::string_view url);
+// a URL without a password takes `fallback_password` (main passes $SICOOP_DB_PASSWORD). A malformed
+// URL is a Status::Usage with a one-line reason and a hint; the message never contains the password.
+Result<DbUrl> ParseDbUrl(std::string_view url, std::string_view fallback_password = {});
 
 }  // namespace sicoop::db

@@ -12,16 +12,20 @@
 namespace sicoop::db {
 namespace {
 
-std::string ConnectHint(unsigned error) {
+Status::Reason ConnectFailureReason(unsigned error) {
   switch (error) {
     case ER_ACCESS_DENIED_ERROR:
-      return "check the user and password";
+      return Status::Reason::kAuthentication;
     case ER_BAD_DB_ERROR:
-      return "check the database name, or create the database";
-    case ER_DBACCESS_DENIED_ERROR:
-      return "grant this user access to the database";
+      return Status::Reason::kMissingDatabase;
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_UNKNOWN_HOST:
+    case CR_SERVER_LOST:
+    case CR_SERVER_GONE_ERROR:
+      return Status::Reason::kUnreachable;
     default:
-      return "check that the server is running and that the host and port are right";
+      return Status::Reason::kUnspecified;
   }
 }
 
@@ -196,11 +200,12 @@ Result<std::unique_ptr<Connection>> ConnectMysql(const DbUrl& url) {
   mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   if (mysql_real_connect(mysql, url.host.c_str(), url.user.c_str(), url.password.c_str(), url.database.c_str(),
                          static_cast<unsigned>(url.port), nullptr, CLIENT_MULTI_STATEMENTS) == nullptr) {
-    unsigned error = mysql_errno(mysql);
+    const Status::Reason reason = ConnectFailureReason(mysql_errno(mysql));
     std::string message = mysql_error(mysql);
     mysql_close(mysql);
     return Status::Failure("cannot connect to MySQL/MariaDB at " + url.Endpoint() + " (database " + url.database +
-                           "): " + message + " — " + ConnectHint(error));
+                               "): " + message + " — " + ConnectHint(reason),
+                           reason);
   }
   return std::unique_ptr<Connection>(new MysqlConnection(url, mysql));
 }

@@ -1,9 +1,15 @@
 #include "db/postgres_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <memory>
+#include <optional>
 
+#include "common/numbers.h"
 #include "db/bulk_rows.h"
 
 namespace sicoop::db {
@@ -24,14 +30,61 @@ std::string OneLine(const char* text) {
   return line;
 }
 
-std::string ConnectHint(const std::string& error) {
-  if (error.find("password") != std::string::npos) return "check the user and password";
-  if (error.find("does not exist") != std::string::npos) return "check the user and the database name";
-  if (error.find("timeout") != std::string::npos || error.find("refused") != std::string::npos ||
-      error.find("translate host") != std::string::npos) {
-    return "check that the server is running and that the host and port are right";
+constexpr std::chrono::seconds kConnectTimeout(10);
+
+// A failed connection attempt: libpq's message and why, from the server's SQLSTATE.
+struct ConnectFailure {
+  std::string message;
+  Status::Reason reason = Status::Reason::kUnspecified;
+};
+
+// With PQERRORS_VERBOSE a server's error reads "SEVERITY:  SQLSTATE: text\nLOCATION: ...". Splits
+// the SQLSTATE off and keeps the text; an error libpq made itself (refused, timeout, unknown host)
+// has none: the server was never reached.
+ConnectFailure ClassifyConnectFailure(PGconn* conn) {
+  std::string error(PQerrorMessage(conn) == nullptr ? "" : PQerrorMessage(conn));
+  if (size_t location = error.find("\nLOCATION:"); location != std::string::npos) error.resize(location);
+  ConnectFailure failure;
+  size_t severity_end = error.find(":  ");
+  const bool has_sqlstate = severity_end != std::string::npos && error.size() >= severity_end + 3 + 6 &&
+                            error[severity_end + 3 + 5] == ':';
+  if (!has_sqlstate) {
+    failure.message = OneLine(error.c_str());
+    failure.reason = PQconnectionNeedsPassword(conn) ? Status::Reason::kAuthentication : Status::Reason::kUnreachable;
+    return failure;
   }
-  return "check the URL and that the server accepts this user";
+  const std::string sqlstate = error.substr(severity_end + 3, 5);
+  failure.message = OneLine((error.substr(0, severity_end + 3) + error.substr(severity_end + 3 + 6)).c_str());
+  // 28P01 invalid_password, 28000 invalid_authorization_specification (no such role, pg_hba
+  // rejection), 3D000 invalid_catalog_name.
+  if (sqlstate == "28P01" || sqlstate == "28000") failure.reason = Status::Reason::kAuthentication;
+  if (sqlstate == "3D000") failure.reason = Status::Reason::kMissingDatabase;
+  return failure;
+}
+
+// Drives libpq's non-blocking connect, which lets the error verbosity be set before the server
+// answers (so that its SQLSTATE reaches the message), until it connects (nullopt) or fails. libpq
+// ignores connect_timeout here, so the whole attempt has kConnectTimeout.
+std::optional<ConnectFailure> FinishConnect(PGconn* conn) {
+  const auto deadline = std::chrono::steady_clock::now() + kConnectTimeout;
+  PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+  PostgresPollingStatusType polling = PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+  while (polling != PGRES_POLLING_OK) {
+    if (polling == PGRES_POLLING_FAILED) return ClassifyConnectFailure(conn);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return ConnectFailure{"no answer within " + std::to_string(kConnectTimeout.count()) + " s",
+                            Status::Reason::kUnreachable};
+    }
+    pollfd socket{PQsocket(conn), static_cast<short>(polling == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    int ready = poll(&socket, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno != EINTR) {
+      return ConnectFailure{std::string("waiting for the server: ") + std::strerror(errno), Status::Reason::kUnspecified};
+    }
+    if (ready > 0) polling = PQconnectPoll(conn);
+  }
+  PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
+  return std::nullopt;
 }
 
 class PostgresConnection : public Connection {
@@ -96,7 +149,12 @@ class PostgresConnection : public Connection {
     if (!producer_error.ok()) return producer_error;
     if (PQstatus(conn_) != CONNECTION_OK) return LostWhileLoading(table);
     SICOOP_RETURN_IF_ERROR(CheckResult(finished.get(), "COPY into " + table).WithContext("loading table " + table));
-    return static_cast<int64_t>(std::stoll(PQcmdTuples(finished.get())));
+    const std::optional<int64_t> stored = ParseInteger(PQcmdTuples(finished.get()));
+    if (!stored) {
+      return Status::Failure("COPY into " + table + " on " + Describe() + " did not say how many rows it stored ('" +
+                             PQcmdTuples(finished.get()) + "')");
+    }
+    return *stored;
   }
 
   std::string QuoteLiteral(std::string_view text) override {
@@ -138,18 +196,18 @@ class PostgresConnection : public Connection {
 Result<std::unique_ptr<Connection>> ConnectPostgres(const DbUrl& url) {
   std::string port = std::to_string(url.port);
   // Keyword arrays, not a conninfo string, so no value needs quoting.
-  const char* keys[] = {"host", "port", "dbname", "user", "password", "connect_timeout",
+  const char* keys[] = {"host", "port", "dbname", "user", "password",
                         "client_encoding", "application_name", "options", nullptr};
   const char* values[] = {url.host.c_str(), port.c_str(), url.database.c_str(), url.user.c_str(),
-                          url.password.c_str(), "10", "UTF8", "sicoop",
+                          url.password.c_str(), "UTF8", "sicoop",
                           "-c standard_conforming_strings=on", nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, 0);
+  PGconn* conn = PQconnectStartParams(keys, values, 0);
   if (conn == nullptr) return Status::Failure("cannot connect to PostgreSQL: out of memory");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string error = OneLine(PQerrorMessage(conn));
+  if (std::optional<ConnectFailure> failure = FinishConnect(conn)) {
     PQfinish(conn);
     return Status::Failure("cannot connect to PostgreSQL at " + url.Endpoint() + " (database " + url.database +
-                           "): " + error + " — " + ConnectHint(error));
+                               "): " + failure->message + " — " + ConnectHint(failure->reason),
+                           failure->reason);
   }
   return std::unique_ptr<Connection>(new PostgresConnection(url, conn));
 }

@@ -1,11 +1,11 @@
 #include "local/local_server.h"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cstdlib>
+#include <optional>
+#include <string_view>
 
+#include "common/numbers.h"
 #include "common/process.h"
 #include "spark/session.h"
 
@@ -14,48 +14,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The process group of the server this run started, for the signal handlers; 0 when none.
-std::atomic<pid_t> g_owned_server{0};
-constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP};
-struct sigaction g_previous_actions[std::size(kForwardedSignals)];
-
-// Stops the server, then lets the signal do what it would have done (normally: end the process).
-void OnTerminatingSignal(int signal_number) {
-  SignalLocalServerGroup(g_owned_server.exchange(0));
-  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
-    if (kForwardedSignals[i] == signal_number) sigaction(signal_number, &g_previous_actions[i], nullptr);
-  }
-  raise(signal_number);
-}
-
-void GuardAgainstSignals(pid_t server) {
-  g_owned_server = server;
-  struct sigaction action {};
-  action.sa_handler = OnTerminatingSignal;
-  sigemptyset(&action.sa_mask);
-  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
-    sigaction(kForwardedSignals[i], &action, &g_previous_actions[i]);
-  }
-}
-
-void ReleaseSignalGuard() {
-  if (g_owned_server.exchange(0) == 0) return;
-  for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
-    sigaction(kForwardedSignals[i], &g_previous_actions[i], nullptr);
-  }
-}
-
 // Removes the run-PID folders that interrupted or killed runs left behind (a signal handler cannot
 // delete a folder): no server runs in them and their sicoop process is gone.
 void RemoveAbandonedRunFolders(const fs::path& shared_dir) {
   std::error_code error;
-  for (const auto& entry : fs::directory_iterator(shared_dir, error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("run-", 0) != 0 || name.size() == 4) continue;
-    if (name.find_first_not_of("0123456789", 4) != std::string::npos) continue;
-    const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + 4));
-    if (owner == getpid() || IsProcessAlive(owner) || RunningLocalServer(entry.path())) continue;
-    fs::remove_all(entry.path(), error);
+  for (fs::directory_iterator it(shared_dir, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("run-", 0) != 0) continue;
+    const std::optional<int64_t> owner = ParseInteger(std::string_view(name).substr(4));
+    if (!owner || *owner <= 0) continue;
+    const pid_t pid = static_cast<pid_t>(*owner);
+    if (pid == getpid() || IsProcessAlive(pid) || RunningLocalServer(it->path())) continue;
+    std::error_code not_removed;  // left for the next run
+    fs::remove_all(it->path(), not_removed);
   }
 }
 
@@ -70,8 +41,8 @@ bool Answers(const spark::ConnectionString& endpoint) {
 
 }  // namespace
 
-Result<EmbeddedSpark> EmbeddedSpark::Start() {
-  fs::path shared_dir = DefaultStateDir();
+Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment) {
+  fs::path shared_dir = DefaultStateDir(environment);
   if (auto running = RunningLocalServer(shared_dir); running && Answers(running->endpoint())) {
     return EmbeddedSpark(running->endpoint(), std::nullopt);
   }
@@ -80,17 +51,18 @@ Result<EmbeddedSpark> EmbeddedSpark::Start() {
   LocalServerOptions options;
   options.state_dir = shared_dir / ("run-" + std::to_string(getpid()));
   // Guarded from the moment the process exists: startup is when a user most likely gives up.
-  options.on_process_started = GuardAgainstSignals;
-  auto state = StartLocalServer(options);
-  if (!state.ok()) {
-    ReleaseSignalGuard();
-    return state.status();
-  }
-  return EmbeddedSpark(state->endpoint(), options.state_dir);
+  CleanupRegistration cleanup_on_signal;
+  options.on_process_started = [&cleanup_on_signal](pid_t server) {
+    cleanup_on_signal = CleanupRegistration::TerminateProcessGroup(server);
+  };
+  SICOOP_ASSIGN_OR_RETURN(LocalServerState state, StartLocalServer(options, environment));
+  return EmbeddedSpark(state.endpoint(), options.state_dir, std::move(cleanup_on_signal));
 }
 
 EmbeddedSpark::EmbeddedSpark(EmbeddedSpark&& other) noexcept
-    : endpoint_(std::move(other.endpoint_)), owned_state_dir_(std::move(other.owned_state_dir_)) {
+    : endpoint_(std::move(other.endpoint_)),
+      owned_state_dir_(std::move(other.owned_state_dir_)),
+      cleanup_on_signal_(std::move(other.cleanup_on_signal_)) {
   other.owned_state_dir_.reset();
 }
 
@@ -99,6 +71,7 @@ EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
     Stop();
     endpoint_ = std::move(other.endpoint_);
     owned_state_dir_ = std::move(other.owned_state_dir_);
+    cleanup_on_signal_ = std::move(other.cleanup_on_signal_);
     other.owned_state_dir_.reset();
   }
   return *this;
@@ -112,7 +85,7 @@ void EmbeddedSpark::Stop() {
     std::error_code error;
     fs::remove_all(*owned_state_dir_, error);  // its log and scratch files served this run only
   }
-  ReleaseSignalGuard();
+  cleanup_on_signal_.Release();
   owned_state_dir_.reset();
 }
 

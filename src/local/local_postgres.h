@@ -1,13 +1,15 @@
 // A throwaway PostgreSQL for `sicoop demo`: a new cluster in a temporary folder, listening on a free
 // port of 127.0.0.1 with password authentication, removed with everything in it when the object is
 // destroyed. When sicoop runs as root the server runs as the `postgres` user, which PostgreSQL
-// requires. It never outlives sicoop: until the object is destroyed, SIGINT, SIGTERM and SIGHUP
-// handlers stop the server and remove the folder before the process dies of the signal as usual.
+// requires. It never outlives sicoop: until the object is destroyed, SIGINT, SIGTERM, SIGHUP and
+// SIGABRT stop the server and remove the folder before the process dies of the signal as usual
+// (common/cleanup.h).
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "common/cleanup.h"
 #include "common/status.h"
 
 namespace sicoop::local {
@@ -34,7 +36,8 @@ class LocalPostgres {
   std::string bin_dir_, folder_, password_, run_as_;
   int port_ = 0;
   bool running_ = false;
-  bool guarded_ = false;  // this server's folder is the one the signal handlers tear down
+  // Released after the destructor's own stop and removal, so a signal meanwhile is still covered.
+  CleanupRegistration cleanup_on_signal_;
 };
 
 }  // namespace sicoop::local

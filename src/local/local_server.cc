@@ -3,11 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "common/numbers.h"
 #include "common/process.h"
 #include "local/runtime.h"
 #include "spark/session.h"
@@ -86,8 +88,10 @@ std::optional<LocalServerState> ReadState(const fs::path& state_dir) {
     if (eq == std::string::npos) continue;
     std::string key = line.substr(0, eq);
     std::string value = line.substr(eq + 1);
-    if (key == "pid") state.pid = static_cast<pid_t>(std::atol(value.c_str()));
-    if (key == "port") state.port = std::atoi(value.c_str());
+    // A value that is not a number leaves the field 0: the file is then not a server's state.
+    const std::optional<int64_t> number = ParseInteger(value);
+    if (key == "pid" && number && *number > 0 && *number <= INT32_MAX) state.pid = static_cast<pid_t>(*number);
+    if (key == "port" && number && *number > 0 && *number <= 65535) state.port = static_cast<int>(*number);
     if (key == "log") state.log_file = value;
   }
   if (state.pid <= 0 || state.port <= 0) return std::nullopt;
@@ -104,7 +108,7 @@ bool IsSparkConnectServer(pid_t pid) {
 
 // Stops the process group led by `pid`: SIGTERM (Spark shuts down cleanly), SIGKILL after a grace.
 void StopServerProcess(pid_t pid) {
-  SignalLocalServerGroup(pid);
+  if (pid > 0) kill(-pid, SIGTERM);
   auto deadline = Clock::now() + kStopGrace;
   while (IsProcessAlive(pid) && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   if (IsProcessAlive(pid)) {
@@ -137,14 +141,12 @@ Status WaitUntilAnswering(const LocalServerState& state, std::chrono::seconds ti
 
 }  // namespace
 
-fs::path DefaultStateDir() {
-  const char* dir = std::getenv("SICOOP_STATE_DIR");
-  return dir != nullptr && *dir != '\0' ? fs::path(dir) : CacheDir() / "spark-server";
+fs::path DefaultStateDir(const Environment& environment) {
+  return environment.state_dir.empty() ? CacheDir(environment) / "spark-server" : fs::path(environment.state_dir);
 }
 
-std::string DefaultDriverMemory() {
-  const char* memory = std::getenv("SICOOP_SPARK_MEMORY");
-  return memory != nullptr && *memory != '\0' ? memory : "4g";
+std::string DefaultDriverMemory(const Environment& environment) {
+  return environment.spark_memory.empty() ? LocalServerOptions().driver_memory : environment.spark_memory;
 }
 
 spark::ConnectionString LocalServerState::endpoint() const {
@@ -154,17 +156,13 @@ spark::ConnectionString LocalServerState::endpoint() const {
   return endpoint;
 }
 
-void SignalLocalServerGroup(pid_t pid) {
-  if (pid > 0) kill(-pid, SIGTERM);
-}
-
-Result<LocalServerState> StartLocalServer(const LocalServerOptions& options) {
+Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, const Environment& environment) {
   if (auto running = RunningLocalServer(options.state_dir)) {
     return Status::Failure("a local Spark Connect server already runs at " + running->endpoint().Redacted() +
                            " (pid " + std::to_string(running->pid) + ", state in " + options.state_dir.string() +
                            "): stop it first with 'sicoop spark stop'");
   }
-  SICOOP_ASSIGN_OR_RETURN(SparkRuntime runtime, FindSparkRuntime());
+  SICOOP_ASSIGN_OR_RETURN(SparkRuntime runtime, FindSparkRuntime(environment));
   int port = options.port;
   if (port == 0) {
     SICOOP_ASSIGN_OR_RETURN(port, FindFreePort());
@@ -178,9 +176,14 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options) {
     return Status::Failure("cannot create the Spark state folder " + options.state_dir.string() + ": " +
                            error.message() + " (set SICOOP_STATE_DIR to a writable folder)");
   }
+  const fs::path state_dir = fs::absolute(options.state_dir, error);
+  if (error) {
+    return Status::Failure("cannot resolve the Spark state folder " + options.state_dir.string() + ": " +
+                           error.message());
+  }
   LocalServerState state;
   state.port = port;
-  state.log_file = fs::absolute(options.state_dir / kLogFileName).string();
+  state.log_file = (state_dir / kLogFileName).string();
   std::ofstream(state.log_file, std::ios::trunc).close();  // the log of this start only
 
   ProcessSpec spec;
@@ -189,7 +192,7 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options) {
               {"JAVA_HOME", runtime.java_home.string()},
               {"SPARK_LOCAL_IP", kLoopback}};
   spec.log_file = state.log_file;
-  spec.working_dir = fs::absolute(options.state_dir).string();  // spark-warehouse/, derby.log land here
+  spec.working_dir = state_dir.string();  // spark-warehouse/, derby.log land here
   spec.new_session = true;
   SICOOP_ASSIGN_OR_RETURN(state.pid, StartProcess(spec));
   if (options.on_process_started) options.on_process_started(state.pid);

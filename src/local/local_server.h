@@ -12,22 +12,24 @@
 #include <optional>
 #include <string>
 
+#include "common/cleanup.h"
+#include "common/environment.h"
 #include "common/status.h"
 #include "spark/connection_string.h"
 
 namespace sicoop::local {
 
-// $SICOOP_STATE_DIR, else CACHE/spark-server.
-std::filesystem::path DefaultStateDir();
+// $SICOOP_STATE_DIR, else CACHE/spark-server (CacheDir in runtime.h), from `environment`'s values.
+std::filesystem::path DefaultStateDir(const Environment& environment);
 
 // $SICOOP_SPARK_MEMORY, else "4g": room for the ETL's joins and sorts on a laptop; the JVM only
 // takes what it needs.
-std::string DefaultDriverMemory();
+std::string DefaultDriverMemory(const Environment& environment);
 
 struct LocalServerOptions {
-  std::filesystem::path state_dir = DefaultStateDir();
+  std::filesystem::path state_dir;  // required: DefaultStateDir() or a folder of the caller's
   int port = 0;  // 0: a free port
-  std::string driver_memory = DefaultDriverMemory();
+  std::string driver_memory = "4g";
   // The time zone of the server's JVM and of its Spark sessions. sicoop's output never depends on it
   // (timestamps leave the database as text); a cluster in America/Sao_Paulo is reproduced with it.
   std::string time_zone = "UTC";
@@ -48,7 +50,8 @@ struct LocalServerState {
 // in options.state_dir, when the runtime is missing (see runtime.h), when the port is taken, or when
 // the server dies or stays silent during startup; then the message quotes the end of its log. The
 // server runs in its own session (process group) and outlives the caller until StopLocalServer.
-Result<LocalServerState> StartLocalServer(const LocalServerOptions& options);
+// `environment` locates the runtime (FindSparkRuntime).
+Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, const Environment& environment);
 
 // The server recorded in `state_dir`, when its process is alive; nullopt otherwise (a stale state
 // file is removed).
@@ -58,22 +61,19 @@ std::optional<LocalServerState> RunningLocalServer(const std::filesystem::path& 
 // period) and removes the state file. OK when none runs.
 Status StopLocalServer(const std::filesystem::path& state_dir);
 
-// Sends SIGTERM to the process group of a server started by StartLocalServer, without waiting.
-// Async-signal-safe: for signal handlers.
-void SignalLocalServerGroup(pid_t pid);
-
 // The Spark that `sicoop etl` and `sicoop demo` use when no --spark endpoint is given: the server
 // `sicoop spark start` left running, when there is one that answers; else a private local server
 // that this object starts and stops.
 //
 // A server started here never outlives the run: the destructor stops it, and from the moment its
-// process exists (startup included) SIGINT, SIGTERM and SIGHUP handlers send it SIGTERM before the
-// process dies of the signal as usual. Each run works in a folder of its own below DefaultStateDir();
+// process exists (startup included) SIGINT, SIGTERM, SIGHUP and SIGABRT send it SIGTERM before the
+// process dies of the signal as usual (common/cleanup.h). Each run works in a folder of its own below DefaultStateDir();
 // the next run removes those that interrupted or killed runs left behind.
 class EmbeddedSpark {
  public:
-  // Finds or starts the server (startup takes 15-30 s). Failures are those of StartLocalServer.
-  static Result<EmbeddedSpark> Start();
+  // Finds or starts the server (startup takes 15-30 s) in DefaultStateDir(environment). Failures
+  // are those of StartLocalServer.
+  static Result<EmbeddedSpark> Start(const Environment& environment);
 
   EmbeddedSpark(EmbeddedSpark&& other) noexcept;
   EmbeddedSpark& operator=(EmbeddedSpark&& other) noexcept;
@@ -86,11 +86,15 @@ class EmbeddedSpark {
   void Stop();
 
  private:
-  EmbeddedSpark(spark::ConnectionString endpoint, std::optional<std::filesystem::path> owned_state_dir)
-      : endpoint_(std::move(endpoint)), owned_state_dir_(std::move(owned_state_dir)) {}
+  EmbeddedSpark(spark::ConnectionString endpoint, std::optional<std::filesystem::path> owned_state_dir,
+                CleanupRegistration cleanup_on_signal = {})
+      : endpoint_(std::move(endpoint)),
+        owned_state_dir_(std::move(owned_state_dir)),
+        cleanup_on_signal_(std::move(cleanup_on_signal)) {}
 
   spark::ConnectionString endpoint_;
   std::optional<std::filesystem::path> owned_state_dir_;
+  CleanupRegistration cleanup_on_signal_;  // SIGTERM to the owned server's group on a fatal signal
 };
 
 }  // namespace sicoop::local

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <cstdint>
 #include <fstream>
+#include <optional>
 
+#include "common/numbers.h"
 #include "common/process.h"
 
 namespace sicoop::local {
@@ -15,11 +17,6 @@ namespace fs = std::filesystem;
 
 // Spark 4 runs on Java 17 or newer.
 constexpr int kMinJavaVersion = 17;
-
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
 
 bool IsExecutable(const fs::path& path) { return access(path.c_str(), X_OK) == 0; }
 
@@ -31,13 +28,13 @@ int JavaVersion(const fs::path& java_home) {
     if (!line.starts_with("JAVA_VERSION=\"")) continue;
     std::string version = line.substr(14);
     if (version.starts_with("1.")) version = version.substr(2);
-    return std::atoi(version.c_str());
+    const std::optional<int64_t> feature = ParseInteger(version.substr(0, version.find_first_of(".\"_-+")));
+    return feature && *feature > 0 && *feature < 1000 ? static_cast<int>(*feature) : 0;
   }
   return 0;
 }
 
-Result<fs::path> FindJavaHome() {
-  std::string java_home = Env("JAVA_HOME");
+Result<fs::path> FindJavaHome(const std::string& java_home) {
   std::string why;
   fs::path home;
   if (!java_home.empty() && IsExecutable(fs::path(java_home) / "bin" / "java")) {
@@ -64,42 +61,44 @@ Result<fs::path> FindJavaHome() {
   return home;
 }
 
-Result<fs::path> FindSparkHome() {
-  std::string spark_home = Env("SPARK_HOME");
+Result<fs::path> FindSparkHome(const std::string& spark_home, const fs::path& cache_dir) {
   if (!spark_home.empty()) {
     if (IsExecutable(fs::path(spark_home) / "bin" / "spark-submit")) return fs::path(spark_home);
     return Status::Failure("SPARK_HOME=" + spark_home + " has no bin/spark-submit: unset it to use the " +
                            "Spark that scripts/setup.sh installs, or point it at a Spark 4 distribution");
   }
-  fs::path lib = CacheDir() / "venv" / "lib";
+  fs::path lib = cache_dir / "venv" / "lib";
   std::error_code error;
-  for (const auto& entry : fs::directory_iterator(lib, error)) {
-    fs::path candidate = entry.path() / "site-packages" / "pyspark";
+  for (fs::directory_iterator it(lib, error), end; !error && it != end; it.increment(error)) {
+    fs::path candidate = it->path() / "site-packages" / "pyspark";
     if (IsExecutable(candidate / "bin" / "spark-submit")) return candidate;
   }
   return Status::Failure("no Spark runtime in " + lib.string() + ": run scripts/setup.sh (it installs the " +
                          "pinned pyspark there), or set SPARK_HOME");
 }
 
+// A jar that cannot be resolved or listed is left out: Spark's own error then names the missing class.
 void AddJars(const fs::path& path, std::vector<std::string>& jars) {
   std::error_code error;
   if (!fs::is_directory(path, error)) {
-    if (fs::exists(path, error)) jars.push_back(fs::absolute(path).string());
+    fs::path absolute = fs::absolute(path, error);
+    if (!error && fs::exists(absolute, error)) jars.push_back(absolute.string());
     return;
   }
   std::vector<std::string> found;
-  for (const auto& entry : fs::directory_iterator(path, error)) {
-    if (entry.path().extension() == ".jar") found.push_back(fs::absolute(entry.path()).string());
+  for (fs::directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
+    std::error_code unresolved;
+    fs::path absolute = fs::absolute(it->path(), unresolved);
+    if (!unresolved && it->path().extension() == ".jar") found.push_back(absolute.string());
   }
   std::sort(found.begin(), found.end());
   jars.insert(jars.end(), found.begin(), found.end());
 }
 
-std::vector<std::string> FindJars() {
+std::vector<std::string> FindJars(const std::string& list, const fs::path& cache_dir) {
   std::vector<std::string> jars;
-  std::string list = Env("SICOOP_JARS");
   if (list.empty()) {
-    AddJars(CacheDir() / "jars", jars);
+    AddJars(cache_dir / "jars", jars);
     return jars;
   }
   size_t start = 0;
@@ -113,17 +112,18 @@ std::vector<std::string> FindJars() {
 
 }  // namespace
 
-fs::path CacheDir() {
-  if (std::string cache = Env("SICOOP_CACHE"); !cache.empty()) return cache;
-  if (std::string xdg = Env("XDG_CACHE_HOME"); !xdg.empty()) return fs::path(xdg) / "sicoop";
-  return fs::path(Env("HOME")) / ".cache" / "sicoop";
+fs::path CacheDir(const Environment& environment) {
+  if (!environment.cache.empty()) return environment.cache;
+  if (!environment.xdg_cache_home.empty()) return fs::path(environment.xdg_cache_home) / "sicoop";
+  return fs::path(environment.home) / ".cache" / "sicoop";
 }
 
-Result<SparkRuntime> FindSparkRuntime() {
+Result<SparkRuntime> FindSparkRuntime(const Environment& environment) {
+  const fs::path cache_dir = CacheDir(environment);
   SparkRuntime runtime;
-  SICOOP_ASSIGN_OR_RETURN(runtime.java_home, FindJavaHome());
-  SICOOP_ASSIGN_OR_RETURN(runtime.spark_home, FindSparkHome());
-  runtime.jars = FindJars();
+  SICOOP_ASSIGN_OR_RETURN(runtime.java_home, FindJavaHome(environment.java_home));
+  SICOOP_ASSIGN_OR_RETURN(runtime.spark_home, FindSparkHome(environment.spark_home, cache_dir));
+  runtime.jars = FindJars(environment.jars, cache_dir);
   return runtime;
 }
 

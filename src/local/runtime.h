@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "common/environment.h"
 #include "common/status.h"
 
 namespace sicoop::local {
 
-// sicoop's cache: $SICOOP_CACHE, else $XDG_CACHE_HOME/sicoop, else $HOME/.cache/sicoop.
-std::filesystem::path CacheDir();
+// sicoop's cache: $SICOOP_CACHE, else $XDG_CACHE_HOME/sicoop, else $HOME/.cache/sicoop (the same
+// rule as scripts/cache-dir.sh), from the values in `environment`.
+std::filesystem::path CacheDir(const Environment& environment);
 
 struct SparkRuntime {
   std::filesystem::path java_home;   // a JDK or JRE of Java 17 or newer
@@ -22,6 +24,7 @@ struct SparkRuntime {
 // Java: $JAVA_HOME, else `java` on PATH. Spark: $SPARK_HOME, else the pyspark package in the
 // cache's venv. Jars: $SICOOP_JARS (jar files or folders, ':'-separated), else CACHE/jars/*.jar.
 // What is missing is a Failure that says how to get it (scripts/setup.sh).
-Result<SparkRuntime> FindSparkRuntime();
+// The variables are those of `environment`.
+Result<SparkRuntime> FindSparkRuntime(const Environment& environment);
 
 }  // namespace sicoop::local

@@ -7,9 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <vector>
+
+#include "common/numbers.h"
 
 namespace sicoop::pipeline {
 namespace fs = std::filesystem;
@@ -22,13 +26,14 @@ std::string ErrnoText() { return std::strerror(errno); }
 // Removes staging folders whose run (the pid in their name) is gone.
 void RemoveAbandonedStagingDirs(const fs::path& output_dir) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(output_dir, ec)) {
-    std::string name = entry.path().filename().string();
+  for (fs::directory_iterator it(output_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
     if (name.rfind(kStagingPrefix, 0) != 0) continue;
     std::string rest = name.substr(std::strlen(kStagingPrefix));
-    pid_t pid = static_cast<pid_t>(std::atol(rest.substr(0, rest.find('-')).c_str()));
-    if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)) continue;
-    fs::remove_all(entry.path(), ec);
+    const std::optional<int64_t> pid = ParseInteger(rest.substr(0, rest.find('-')));
+    if (pid && *pid > 0 && *pid <= INT32_MAX && (kill(static_cast<pid_t>(*pid), 0) == 0 || errno == EPERM)) continue;
+    std::error_code not_removed;  // left for the next run
+    fs::remove_all(it->path(), not_removed);
   }
 }
 
@@ -45,12 +50,15 @@ Status WriteAll(int fd, const char* data, size_t size, const fs::path& path) {
   return Status::Ok();
 }
 
-std::vector<fs::path> PartFiles(const fs::path& parts_dir) {
+// No folder is no parts (Spark writes none for an empty result); a listing that fails otherwise is
+// an error: publishing from it would drop rows silently.
+Result<std::vector<fs::path>> PartFiles(const fs::path& parts_dir) {
   std::vector<fs::path> parts;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(parts_dir, ec)) {
-    if (entry.path().filename().string().rfind("part-", 0) == 0) parts.push_back(entry.path());
+  for (fs::directory_iterator it(parts_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind("part-", 0) == 0) parts.push_back(it->path());
   }
+  if (ec && ec != std::errc::no_such_file_or_directory) return Status::Failure("cannot list Spark's output in " + parts_dir.string() + ": " + ec.message());
   std::sort(parts.begin(), parts.end());
   return parts;
 }
@@ -165,13 +173,14 @@ StagingDir::~StagingDir() {
 
 Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
                            const fs::path& target) {
+  SICOOP_ASSIGN_OR_RETURN(const std::vector<fs::path> parts, PartFiles(staging.parts()));
   fs::path temporary = staging.path() / target.filename();
   int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Failure("cannot create " + temporary.string() + ": " + ErrnoText());
   std::string first_line = header + "\n";
   CsvRecordCounter counter;
   Status status = WriteAll(fd, first_line.data(), first_line.size(), temporary);
-  for (const auto& part : PartFiles(staging.parts())) {
+  for (const auto& part : parts) {
     if (!status.ok()) break;
     status = AppendFile(part, fd, temporary, counter);
   }

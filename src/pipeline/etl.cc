@@ -1,7 +1,11 @@
 #include "pipeline/etl.h"
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
 
+#include "common/numbers.h"
 #include "pipeline/csv_output.h"
 #include "pipeline/extract.h"
 #include "pipeline/source_tables.h"
@@ -25,7 +29,11 @@ Result<int> TaskSlots(spark::SparkSession& spark) {
   if (rows.rows.size() != 1 || rows.rows[0].empty() || !rows.rows[0][0]) {
     return Status::Failure("Spark did not say how many tasks it runs at once");
   }
-  return std::stoi(*rows.rows[0][0]);
+  const std::optional<int64_t> slots = ParseInteger(*rows.rows[0][0]);
+  if (!slots || *slots < 1 || *slots > INT32_MAX) {
+    return Status::Failure("Spark answered '" + *rows.rows[0][0] + "' when asked how many tasks it runs at once");
+  }
+  return static_cast<int>(*slots);
 }
 
 // Registers each source table as a Spark temp view read over JDBC.
@@ -69,12 +77,15 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
       progress(EtlProgress{report, rows.Poll()});
     });
   }
+  std::error_code error;
+  const std::filesystem::path parts_dir = std::filesystem::absolute(staging.parts(), error);
+  if (error) return Status::Failure("cannot resolve the staging folder " + staging.parts().string() + ": " + error.message());
   Status written = spark.Sql(FlatViewSql(options.card_number))
                        .Write()
                        .Format("csv")
                        .Mode("overwrite")
                        .Options(SparkCsvOptions(options.delimiter))
-                       .Save(std::filesystem::absolute(staging.parts()).string());
+                       .Save(parts_dir.string());
   spark.SetProgressHandler({});
   if (!written.ok()) return written.WithContext("Spark could not write the flat view");
   summary.seconds_spark = SecondsSince(start);

@@ -38,12 +38,10 @@ TEST(DbUrlTest, MysqlJdbcUrlAsksForStreamingAndUtf8WithoutCredentials) {
   EXPECT_EQ(jdbc.find("root"), std::string::npos);
 }
 
-TEST(DbUrlTest, PasswordFromTheEnvironmentOnlyWhenTheUrlHasNone) {
-  setenv("SICOOP_DB_PASSWORD", "from-env", 1);
-  EXPECT_EQ(ParseDbUrl("postgresql://u@h/d")->password, "from-env");
-  EXPECT_EQ(ParseDbUrl("postgresql://u:in-url@h/d")->password, "in-url");
-  EXPECT_EQ(ParseDbUrl("postgresql://u@h/d")->Redacted(), "postgresql://u:***@h:5432/d");
-  unsetenv("SICOOP_DB_PASSWORD");
+TEST(DbUrlTest, FallbackPasswordOnlyWhenTheUrlHasNone) {
+  EXPECT_EQ(ParseDbUrl("postgresql://u@h/d", "from-env")->password, "from-env");
+  EXPECT_EQ(ParseDbUrl("postgresql://u:in-url@h/d", "from-env")->password, "in-url");
+  EXPECT_EQ(ParseDbUrl("postgresql://u@h/d", "from-env")->Redacted(), "postgresql://u:***@h:5432/d");
   EXPECT_EQ(ParseDbUrl("postgresql://u@h/d")->password, "");
   EXPECT_EQ(ParseDbUrl("postgresql://u@h/d")->Redacted(), "postgresql://u@h:5432/d");
 }

@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include "spark/internal/channel.h"
 #include "spark/internal/errors.h"
 #include "spark/internal/uuid.h"
@@ -16,8 +14,9 @@ constexpr std::chrono::seconds kControlCallDeadline(60);
 // Bounds the calls that only do bookkeeping (error details, session release).
 constexpr std::chrono::seconds kQuickCallDeadline(10);
 
-std::string CurrentUser() {
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+std::string UserId(const ConnectionString& endpoint, const std::string& user_name) {
+  if (!endpoint.user_id.empty()) return endpoint.user_id;
+  if (!user_name.empty()) return user_name;
   if (const char* login = getlogin(); login != nullptr) return login;
   return "sicoop";
 }
@@ -35,7 +34,7 @@ ExecutionProgress ToExecutionProgress(const proto::ExecutePlanResponse::Executio
 }  // namespace
 
 Result<std::unique_ptr<SparkConnectClient>> SparkConnectClient::Connect(
-    const ConnectionString& endpoint, std::chrono::milliseconds timeout) {
+    const ConnectionString& endpoint, std::chrono::milliseconds timeout, const std::string& user_name) {
   auto channel = OpenChannel(endpoint);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
     return Status::Failure(
@@ -44,15 +43,17 @@ Result<std::unique_ptr<SparkConnectClient>> SparkConnectClient::Connect(
         " s: check that the server is running and that host, port and use_ssl are right (for a "
         "local server: 'sicoop spark start', or leave --spark out and sicoop starts one)");
   }
-  return std::unique_ptr<SparkConnectClient>(new SparkConnectClient(endpoint, std::move(channel)));
+  return std::unique_ptr<SparkConnectClient>(
+      new SparkConnectClient(endpoint, std::move(channel), UserId(endpoint, user_name)));
 }
 
-SparkConnectClient::SparkConnectClient(ConnectionString endpoint, std::shared_ptr<grpc::Channel> channel)
+SparkConnectClient::SparkConnectClient(ConnectionString endpoint, std::shared_ptr<grpc::Channel> channel,
+                                       std::string user_id)
     : endpoint_(std::move(endpoint)),
       channel_(std::move(channel)),
       stub_(proto::SparkConnectService::NewStub(channel_)),
       session_id_(endpoint_.session_id.empty() ? NewUuid() : endpoint_.session_id),
-      user_id_(endpoint_.user_id.empty() ? CurrentUser() : endpoint_.user_id),
+      user_id_(std::move(user_id)),
       client_type_((endpoint_.user_agent.empty() ? "sicoop" : endpoint_.user_agent) +
                    "/" SICOOP_VERSION) {}
 

@@ -27,9 +27,11 @@ struct ExecuteResult {
 class SparkConnectClient {
  public:
   // Opens a channel to `endpoint` and waits up to `timeout` for it to connect. Does not send a
-  // request: the caller's first RPC tells whether Spark Connect answers.
+  // request: the caller's first RPC tells whether Spark Connect answers. `user_name` is the user
+  // when the endpoint names none (empty: the login name, else "sicoop").
   static Result<std::unique_ptr<SparkConnectClient>> Connect(const ConnectionString& endpoint,
-                                                             std::chrono::milliseconds timeout);
+                                                             std::chrono::milliseconds timeout,
+                                                             const std::string& user_name);
 
   // Runs `plan` to completion, reading the whole response stream. Progress reports go to the
   // progress handler as they arrive.
@@ -47,7 +49,7 @@ class SparkConnectClient {
   const std::string& session_id() const { return session_id_; }
 
  private:
-  SparkConnectClient(ConnectionString endpoint, std::shared_ptr<grpc::Channel> channel);
+  SparkConnectClient(ConnectionString endpoint, std::shared_ptr<grpc::Channel> channel, std::string user_id);
 
   // Sets the fields every request carries: session, user, client type, and the server-side
   // session id seen so far (so that a restarted server is detected instead of silently losing

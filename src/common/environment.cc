@@ -1,0 +1,30 @@
+#include "common/environment.h"
+
+#include <cstdlib>
+
+namespace sicoop {
+namespace {
+
+std::string Variable(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+}  // namespace
+
+Environment Environment::FromProcess() {
+  Environment environment;
+  environment.db_password = Variable("SICOOP_DB_PASSWORD");
+  environment.state_dir = Variable("SICOOP_STATE_DIR");
+  environment.spark_memory = Variable("SICOOP_SPARK_MEMORY");
+  environment.cache = Variable("SICOOP_CACHE");
+  environment.xdg_cache_home = Variable("XDG_CACHE_HOME");
+  environment.home = Variable("HOME");
+  environment.java_home = Variable("JAVA_HOME");
+  environment.spark_home = Variable("SPARK_HOME");
+  environment.jars = Variable("SICOOP_JARS");
+  environment.user = Variable("USER");
+  return environment;
+}
+
+}  // namespace sicoop
