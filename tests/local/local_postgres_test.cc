@@ -1,5 +1,6 @@
 // A throwaway PostgreSQL starts on a free port with password authentication, takes the schema and a
-// seed, and leaves nothing behind when destroyed.
+// seed, and leaves nothing behind when destroyed. Refused connections to it carry the reason that
+// PostgreSQL's SQLSTATE gives (a wrong password, a missing database) or that nothing answered.
 #include "local/local_postgres.h"
 
 #include <gtest/gtest.h>
@@ -38,8 +39,20 @@ TEST(LocalPostgresTest, StartsServesAndCleansUp) {
 
     DbUrl wrong = url;
     wrong.password = "not-it";
-    EXPECT_FALSE(db::Connect(wrong).ok()) << "password authentication must be on";
+    auto refused = db::Connect(wrong);
+    ASSERT_FALSE(refused.ok()) << "password authentication must be on";
+    EXPECT_EQ(refused.status().reason(), Status::Reason::kAuthentication) << refused.status().message();
+
+    DbUrl missing = url;
+    missing.database = "no_such_database";
+    auto no_database = db::Connect(missing);
+    ASSERT_FALSE(no_database.ok());
+    EXPECT_EQ(no_database.status().reason(), Status::Reason::kMissingDatabase) << no_database.status().message();
   }
+  // The same port once the server is gone: nothing listens there any more.
+  auto gone = db::Connect(url);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.status().reason(), Status::Reason::kUnreachable) << gone.status().message();
   EXPECT_FALSE(std::filesystem::exists(folder));
   EXPECT_FALSE(PortAcceptsConnections("127.0.0.1", url.port));
 }
