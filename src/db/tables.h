@@ -31,9 +31,9 @@ struct ColumnDesc {
   bool not_null = true;
   // A CHECK condition on the column, e.g. "tipo IN ('CC', 'CP')", named "<table>_<column>_check";
   // empty for none.
-  std::string check;
+  std::string check = {};
   // The table whose primary key this column references (a foreign key); empty for none.
-  std::string parent;
+  std::string parent = {};
 };
 
 struct TableDesc {
@@ -42,7 +42,7 @@ struct TableDesc {
   std::string primary_key;          // a single integer column
   // The time column of the big table of events, the one the ETL slices its reads on; empty for the
   // small dimension tables.
-  std::string time_column;
+  std::string time_column = {};
 
   bool is_fact() const { return !time_column.empty(); }
   std::vector<std::string> ColumnNames() const;

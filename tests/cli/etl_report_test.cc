@@ -19,7 +19,7 @@ namespace sicoop::testing {
 namespace {
 namespace fs = std::filesystem;
 
-// Enough rows, in enough partitions, for a Spark phase longer than Spark's 2-second progress cadence.
+// Enough rows, in enough partitions, for a Spark phase of several of etl's half-second progress reports.
 constexpr int64_t kMovimentos = 200000;
 
 class EtlReportTest : public ::testing::TestWithParam<std::string> {
