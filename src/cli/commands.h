@@ -18,14 +18,16 @@ int RunEtl(const std::vector<std::string>& args, const Environment& environment)
 int RunDemo(const std::vector<std::string>& args, const Environment& environment);   // sicoop demo ...
 int RunSpark(const std::vector<std::string>& args, const Environment& environment);  // sicoop spark start|stop|status ...
 
-// Prints "sicoop: <message>" to stderr for a failed status (a usage error with a hint to --help) and
-// returns its exit status.
-int ExitStatusOf(const Status& status);
+// Prints "sicoop: <message>" to stderr for a failed status, a usage error followed by the hint
+// "(see '<command> --help')", and returns its exit status. `command` is e.g. "sicoop etl".
+int ExitStatusOf(const Status& status, const std::string& command);
 
-// Runs the subcommand named by args[0] with the rest of `args`; prints `usage` to stdout for --help,
-// and a usage error naming `choices` when there is none or an unknown one.
+// Runs the subcommand named by args[0] of `command` (e.g. "sicoop db") with the rest of `args`;
+// prints `usage` to stdout for --help, and a usage error naming `choices` when there is none or an
+// unknown one.
 using Subcommand = std::function<Status(const std::vector<std::string>&)>;
 int RunSubcommand(const std::vector<std::string>& args, const std::string& usage,
-                  const std::map<std::string, Subcommand>& subcommands, const std::string& choices);
+                  const std::map<std::string, Subcommand>& subcommands, const std::string& choices,
+                  const std::string& command);
 
 }  // namespace sicoop::cli

@@ -109,7 +109,7 @@ int RunDb(const std::vector<std::string>& args, const Environment& environment) 
   return RunSubcommand(args, kDbUsage,
                        {{"init", [&environment](const auto& rest) { return Init(rest, environment); }},
                         {"seed", [&environment](const auto& rest) { return SeedCommand(rest, environment); }}},
-                       "'sicoop db init' or 'sicoop db seed'");
+                       "'sicoop db init' or 'sicoop db seed'", "sicoop db");
 }
 
 }  // namespace sicoop::cli

@@ -57,7 +57,7 @@ Status Demo(const std::vector<std::string>& args, const Environment& environment
 }  // namespace
 
 int RunDemo(const std::vector<std::string>& args, const Environment& environment) {
-  return ExitStatusOf(Demo(args, environment));
+  return ExitStatusOf(Demo(args, environment), "sicoop demo");
 }
 
 }  // namespace sicoop::cli

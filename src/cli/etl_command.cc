@@ -51,7 +51,7 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
 }  // namespace
 
 int RunEtl(const std::vector<std::string>& args, const Environment& environment) {
-  return ExitStatusOf(Etl(args, environment));
+  return ExitStatusOf(Etl(args, environment), "sicoop etl");
 }
 
 }  // namespace sicoop::cli

@@ -14,16 +14,6 @@ const OptionSpec* FindOption(const CommandSpec& spec, const std::string& name) {
   return nullptr;
 }
 
-std::string CommandName(const CommandSpec& spec) {
-  auto end = spec.usage.find(" -");
-  auto bracket = spec.usage.find(" [");
-  return spec.usage.substr(0, std::min(end, bracket));
-}
-
-Status UsageError(const CommandSpec& spec, const std::string& reason) {
-  return Status::Usage(reason + " (see '" + CommandName(spec) + " --help')");
-}
-
 }  // namespace
 
 std::string ParsedOptions::Get(const std::string& name) const {
@@ -66,7 +56,7 @@ Result<ParsedOptions> ParseOptions(const CommandSpec& spec, const std::vector<st
       parsed.help_requested_ = true;
       return parsed;
     }
-    if (arg.rfind("--", 0) != 0) return UsageError(spec, "unexpected argument '" + arg + "'");
+    if (arg.rfind("--", 0) != 0) return Status::Usage("unexpected argument '" + arg + "'");
     std::string name = arg.substr(2);
     std::optional<std::string> inline_value;
     if (auto eq = name.find('='); eq != std::string::npos) {
@@ -74,9 +64,9 @@ Result<ParsedOptions> ParseOptions(const CommandSpec& spec, const std::vector<st
       name = name.substr(0, eq);
     }
     const OptionSpec* option = FindOption(spec, name);
-    if (option == nullptr) return UsageError(spec, "unknown option --" + name);
+    if (option == nullptr) return Status::Usage("unknown option --" + name);
     if (option->value_name.empty()) {
-      if (inline_value) return UsageError(spec, "--" + name + " takes no value");
+      if (inline_value) return Status::Usage("--" + name + " takes no value");
       parsed.values_[name] = "true";
       continue;
     }
@@ -85,12 +75,12 @@ Result<ParsedOptions> ParseOptions(const CommandSpec& spec, const std::vector<st
     } else if (i + 1 < args.size()) {
       parsed.values_[name] = args[++i];
     } else {
-      return UsageError(spec, "--" + name + " needs a value (" + option->value_name + ")");
+      return Status::Usage("--" + name + " needs a value (" + option->value_name + ")");
     }
   }
   for (const auto& option : spec.options) {
     if (option.required && !parsed.Has(option.name)) {
-      return UsageError(spec, "missing --" + option.name + " " + option.value_name);
+      return Status::Usage("missing --" + option.name + " " + option.value_name);
     }
   }
   return parsed;

