@@ -80,8 +80,6 @@ class EmbeddedSpark {
   ~EmbeddedSpark();
 
   const spark::ConnectionString& connection_string() const { return endpoint_; }
-  // True when this object started the server (and so will stop it).
-  bool owns_server() const { return owned_state_dir_.has_value(); }
   // Stops the server if this object started it. Idempotent; the destructor calls it.
   void Stop();
 

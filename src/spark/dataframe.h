@@ -69,7 +69,6 @@ class DataFrameWriter {
   DataFrameWriter& Mode(std::string mode);
   DataFrameWriter& Option(const std::string& key, std::string value);
   DataFrameWriter& Options(const std::map<std::string, std::string>& options);
-  DataFrameWriter& PartitionBy(std::vector<std::string> columns);
 
   // Writes to `path` (a directory that Spark fills with part files), as seen by the Spark server.
   Status Save(const std::string& path);
@@ -79,7 +78,6 @@ class DataFrameWriter {
   std::string format_;
   std::string mode_;
   std::map<std::string, std::string> options_;
-  std::vector<std::string> partition_by_;
 };
 
 }  // namespace sicoop::spark

@@ -19,11 +19,6 @@ DataFrameReader& DataFrameReader::Options(const std::map<std::string, std::strin
   return *this;
 }
 
-DataFrameReader& DataFrameReader::Schema(std::string ddl) {
-  schema_ = std::move(ddl);
-  return *this;
-}
-
 DataFrameReader& DataFrameReader::Predicates(std::vector<std::string> predicates) {
   predicates_ = std::move(predicates);
   return *this;
@@ -33,16 +28,10 @@ DataFrame DataFrameReader::Load(const std::vector<std::string>& paths) {
   auto relation = std::make_shared<proto::Relation>();
   auto* source = relation->mutable_read()->mutable_data_source();
   if (!format_.empty()) source->set_format(format_);
-  if (!schema_.empty()) source->set_schema(schema_);
   for (const auto& [key, value] : options_) (*source->mutable_options())[key] = value;
   for (const auto& path : paths) source->add_paths(path);
   for (const auto& predicate : predicates_) source->add_predicates(predicate);
   return DataFrame(session_, std::move(relation));
-}
-
-DataFrame DataFrameReader::Jdbc(const std::string& url, const std::string& table,
-                                const std::map<std::string, std::string>& properties) {
-  return Format("jdbc").Options(properties).Option("url", url).Option("dbtable", table).Load();
 }
 
 }  // namespace sicoop::spark

@@ -17,25 +17,15 @@ class DataFrameReader {
   DataFrameReader& Format(std::string format);  // "jdbc", "csv", "parquet", ...
   DataFrameReader& Option(const std::string& key, std::string value);
   DataFrameReader& Options(const std::map<std::string, std::string>& options);
-  // A DDL schema ("id INT, name STRING"); without it Spark infers or asks the source.
-  DataFrameReader& Schema(std::string ddl);
   // JDBC only: one partition per predicate, each a WHERE condition (Read.DataSource.predicates).
   DataFrameReader& Predicates(std::vector<std::string> predicates);
 
   // The source as a DataFrame; `paths` for file sources.
   DataFrame Load(const std::vector<std::string>& paths = {});
 
-  // Shorthand for Format("jdbc") with url, dbtable and `properties` (user, password, driver,
-  // partitionColumn, lowerBound, upperBound, numPartitions, fetchsize, ...). Give credentials as the
-  // "user" and "password" properties, not inside `url`: Spark redacts option values whose key
-  // matches spark.redaction.regex in its logs and UI, but not URLs.
-  DataFrame Jdbc(const std::string& url, const std::string& table,
-                 const std::map<std::string, std::string>& properties);
-
  private:
   SparkSession* session_;
   std::string format_;
-  std::string schema_;
   std::map<std::string, std::string> options_;
   std::vector<std::string> predicates_;
 };

@@ -35,11 +35,6 @@ DataFrameWriter& DataFrameWriter::Options(const std::map<std::string, std::strin
   return *this;
 }
 
-DataFrameWriter& DataFrameWriter::PartitionBy(std::vector<std::string> columns) {
-  partition_by_ = std::move(columns);
-  return *this;
-}
-
 Status DataFrameWriter::Save(const std::string& path) {
   SICOOP_ASSIGN_OR_RETURN(auto mode, SaveModeOf(mode_));
   proto::Plan plan;
@@ -49,7 +44,6 @@ Status DataFrameWriter::Save(const std::string& path) {
   write->set_path(path);
   write->set_mode(mode);
   for (const auto& [key, value] : options_) (*write->mutable_options())[key] = value;
-  for (const auto& column : partition_by_) write->add_partitioning_columns(column);
   return frame_.session().client().Execute(plan).status();
 }
 
