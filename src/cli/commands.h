@@ -1,5 +1,5 @@
 // The sicoop commands. Each takes the arguments after its command word(s) and returns the process
-// exit status: 0 success, 2 wrong usage, 1 any other failure (SPEC §3).
+// exit status: 0 success, 2 wrong usage, 1 any other failure (docs/output-contract.md).
 #pragma once
 
 #include <functional>

@@ -6,7 +6,7 @@ namespace sicoop::cli {
 
 int ExitStatusOf(const Status& status, const std::string& command) {
   if (status.ok()) return 0;
-  // Every usage error ends with a hint (SPEC §3), added here once for all of them.
+  // Every usage error ends with a hint (docs/output-contract.md), added here once for all of them.
   std::cerr << "sicoop: " << status.message() << (status.is_usage() ? " (see '" + command + " --help')" : "") << "\n";
   return status.is_usage() ? 2 : 1;
 }

@@ -1,4 +1,4 @@
-// Database URLs as users write them (SPEC §3): postgresql://USER[:PASSWORD]@HOST[:PORT]/DB and
+// Database URLs as users write them (README, "Using it"): postgresql://USER[:PASSWORD]@HOST[:PORT]/DB and
 // mysql://... (postgres:// and mariadb:// are accepted too). The password is held in memory only to
 // connect; Redacted() and JdbcUrl() are what may be shown, logged or handed to Spark.
 #pragma once

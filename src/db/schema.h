@@ -1,4 +1,4 @@
-// The source schema of SPEC §2, generated from the table descriptors (tables.h): primary keys, foreign
+// The source schema of docs/source-schema.md, generated from the table descriptors (tables.h): primary keys, foreign
 // keys, checks and secondary indexes, in PostgreSQL or MySQL/MariaDB (InnoDB, utf8mb4).
 #pragma once
 

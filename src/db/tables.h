@@ -1,4 +1,4 @@
-// The one description of the source tables of SPEC §2: associado, conta, cartao, movimento. The DDL
+// The one description of the source tables of docs/source-schema.md: associado, conta, cartao, movimento. The DDL
 // (schema.h), the bulk loads (empty_tables_load.h, the seed loader) and the ETL's extraction
 // (pipeline/source_tables.h) are all generated from it, so a column is added here and nowhere else.
 #pragma once

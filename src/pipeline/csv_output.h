@@ -1,4 +1,4 @@
-// Publishing the single movimento_flat.csv (SPEC §4). Spark writes the sorted rows as part files in
+// Publishing the single movimento_flat.csv (docs/output-contract.md). Spark writes the sorted rows as part files in
 // parallel into a staging folder inside the output folder; sicoop then joins the parts, in order,
 // behind one header line into a temporary file and renames it over the target. The rename is atomic
 // on one filesystem, so readers see the previous file or the new one, never a partial one.

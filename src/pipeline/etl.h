@@ -1,4 +1,4 @@
-// The ETL of SPEC §4: Spark extracts the four source tables over JDBC (partitioned on their keys),
+// The ETL of docs/output-contract.md: Spark extracts the four source tables over JDBC (partitioned on their keys),
 // joins them into the flat view, sorts it and writes it as CSV part files; sicoop publishes them as
 // one DIR/movimento_flat.csv, atomically.
 #pragma once

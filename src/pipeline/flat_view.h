@@ -1,4 +1,4 @@
-// The flat view of SPEC §4 as Spark SQL over the temp views of the source tables: one row per
+// The flat view of docs/output-contract.md as Spark SQL over the temp views of the source tables: one row per
 // movimento whose cartão, conta and associado exist, columns in the contract's order, ordered by
 // data_movimento then movimento id provided that the movimento view's partitions are consecutive
 // time slices (extract.h).

@@ -1,7 +1,7 @@
 // The source tables as the ETL extracts them. Each is read through JDBC as a subquery that renders
 // its timestamp columns as 'YYYY-MM-DD HH:MM:SS' text inside the database: the wall-clock value
 // stored in the source reaches the CSV unchanged, whatever the time zone of the JVM, the Spark
-// session or the machine (SPEC §4), because no timestamp value ever crosses JDBC.
+// session or the machine (docs/output-contract.md), because no timestamp value ever crosses JDBC.
 #pragma once
 
 #include <array>

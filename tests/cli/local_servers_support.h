@@ -62,7 +62,7 @@ std::vector<SeenProcess> WithCommandLine(const std::vector<SeenProcess>& seen, c
 // The records of a CSV file sicoop wrote (header included), or fails the test and returns none.
 std::vector<CsvRow> ReadCsvFile(const std::filesystem::path& file);
 
-// The header line of movimento_flat.csv (SPEC §4), split into its columns.
+// The header line of movimento_flat.csv (docs/output-contract.md), split into its columns.
 CsvRow FlatFileHeader();
 
 }  // namespace sicoop::testing

@@ -80,7 +80,7 @@ void ExpectAllKeysAndIndexes(db::Connection& connection) {
                           "WHERE table_schema = DATABASE() AND index_name LIKE '%_idx'";
   auto indexes = connection.Query(sql);
   ASSERT_TRUE(indexes.ok()) << indexes.status().message();
-  // One per foreign-key column (SPEC §2: four) and data_movimento: five, counted here rather than
+  // One per foreign-key column (docs/source-schema.md: four) and data_movimento: five, counted here rather than
   // taken from the code's own list.
   EXPECT_EQ((*indexes)[0][0], "5");
   const std::map<std::string, std::string> orphans = {

@@ -62,7 +62,7 @@ TEST_F(SessionTest, CollectGivesTheRealValues) {
 }
 
 // The flat view's masking expression run by Spark itself on numbers whose masked form is written out
-// here by hand (SPEC §4: all but the last four digits as '*').
+// here by hand (docs/output-contract.md: all but the last four digits as '*').
 TEST_F(SessionTest, CardNumberMaskKeepsTheLastFourDigits) {
   Rows rows = Collect("SELECT n, " + pipeline::MaskedCardNumberSql("n") +
                       " AS masked FROM VALUES ('4111111111111111', 1), ('5500000000000004', 2), "
