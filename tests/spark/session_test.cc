@@ -171,6 +171,8 @@ TEST_F(SessionTest, WriteCsvThenReadItBack) {
 // local mode, so the test's second session sets it in the task's own JVM), for at most 120 s.
 TEST_F(SessionTest, ProgressIsReportedWhileAPlanRuns) {
   const std::string release = "sicoop.test.release." + std::to_string(getpid());
+  // Reports every 100 ms instead of Spark's 2 s: the nap below ends as soon as one has come.
+  ASSERT_TRUE(spark_->SetConf({{"spark.connect.progress.reportInterval", "100ms"}}).ok());
   std::mutex mutex;
   std::vector<ExecutionProgress> reports;
   spark_->SetProgressHandler([&](const ExecutionProgress& progress) {
@@ -187,8 +189,11 @@ TEST_F(SessionTest, ProgressIsReportedWhileAPlanRuns) {
     return false;
   };
   auto running = std::async(std::launch::async, [&] {
-    return Collect("SELECT CASE WHEN java_method('java.lang.System', 'getProperty', '" + release +
-                   "') IS NULL THEN java_method('java.lang.Thread', 'sleep', 100L) END AS nap FROM range(0, 1200, 1, 1)");
+    // Both calls take `id` into their arguments, so the optimizer cannot fold them into one call at
+    // planning time: each row asks for the release and naps until it is given.
+    return Collect("SELECT CASE WHEN java_method('java.lang.System', 'getProperty', concat('" + release +
+                   "', substr(CAST(id AS STRING), 1, 0))) IS NULL THEN java_method('java.lang.Thread', 'sleep', "
+                   "CAST(100 + id * 0 AS BIGINT)) END AS nap FROM range(0, 1200, 1, 1)");
   });
   bool seen = false;
   while (!seen && running.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) seen = seen_task();
