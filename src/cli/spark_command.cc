@@ -62,6 +62,14 @@ Status CheckTimeZone(const std::string& zone) {
   return Status::Ok();
 }
 
+// A server whose state has no port yet is still starting (it picks its port itself and says which
+// once bound): nothing can talk to it yet.
+Status StillStarting(const local::LocalServerState& state, const std::filesystem::path& state_dir) {
+  return Status::Failure("the local Spark Connect server (pid " + std::to_string(state.pid) + ", state in " +
+                         state_dir.string() + ") is still starting: try again in a moment, or stop it with " +
+                         "'sicoop spark stop'");
+}
+
 void PrintServer(const local::LocalServerState& state) {
   std::printf("endpoint  %s\npid       %d\nlog       %s\n", state.endpoint().Redacted().c_str(),
               static_cast<int>(state.pid), state.log_file.c_str());
@@ -82,6 +90,7 @@ Status Start(const std::vector<std::string>& args, const Environment& environmen
   options.time_zone = parsed.Get("time-zone");
   SICOOP_RETURN_IF_ERROR(CheckTimeZone(options.time_zone));
   if (auto running = local::RunningLocalServer(options.state_dir)) {
+    if (running->port == 0) return StillStarting(*running, options.state_dir);
     std::printf("a local Spark Connect server already runs:\n");
     PrintServer(*running);
     if (options.port != 0 && options.port != running->port) {
@@ -121,6 +130,7 @@ Status ShowStatus(const std::vector<std::string>& args, const Environment& envir
     return Status::Failure("no local Spark Connect server runs (state folder " + state_dir.string() +
                            "): start one with 'sicoop spark start'");
   }
+  if (running->port == 0) return StillStarting(*running, state_dir);
   PrintServer(*running);
   SICOOP_ASSIGN_OR_RETURN(auto session, spark::SparkSession::Connect(running->endpoint()));
   SICOOP_ASSIGN_OR_RETURN(std::string version, session->Version());

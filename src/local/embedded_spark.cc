@@ -43,7 +43,7 @@ bool Answers(const spark::ConnectionString& endpoint) {
 
 Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment) {
   fs::path shared_dir = DefaultStateDir(environment);
-  if (auto running = RunningLocalServer(shared_dir); running && Answers(running->endpoint())) {
+  if (auto running = RunningLocalServer(shared_dir); running && running->port != 0 && Answers(running->endpoint())) {
     return EmbeddedSpark(running->endpoint(), std::nullopt);
   }
   RemoveAbandonedRunFolders(shared_dir);

@@ -20,6 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Starts tried, each on a newly chosen port, when another process took the port first.
+constexpr int kPortAttempts = 3;
+
 // The bin folder of the newest installed PostgreSQL (Debian layout: /usr/lib/postgresql/N/bin).
 Result<std::string> FindPostgresBin() {
   std::vector<std::pair<int64_t, std::string>> found;
@@ -85,7 +88,6 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
       CleanupRegistration::StopPostgresAndRemove(server->folder_ + "/data/postmaster.pid", server->folder_);
   server->password_ = RandomPassword();
   server->run_as_ = geteuid() == 0 ? "postgres" : "";
-  SICOOP_ASSIGN_OR_RETURN(server->port_, FindFreePort());
 
   const std::string data = server->folder_ + "/data";
   // Separate logs: sicoop opens initdb's (as root, when root), the server opens its own as its user.
@@ -108,17 +110,24 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
                            "); the end of its log:\n" + TailOfFile(initdb_log, 10));
   }
 
-  ProcessSpec start;
-  // TCP only (-k ''): sicoop connects over 127.0.0.1, and a Unix socket in the folder would fail the
-  // start whenever the temporary directory's path is long (a socket path has at most 107 bytes).
-  start.argv = {server->bin_dir_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o",
-                "-c listen_addresses=127.0.0.1 -p " + std::to_string(server->port_) +
-                    " -k '' -c fsync=off -c full_page_writes=off",
-                "start"};
-  start.working_dir = server->folder_;
-  start.run_as_user = server->run_as_;
-  SICOOP_ASSIGN_OR_RETURN(int start_exit, RunProcess(start));
-  server->running_ = true;  // pg_ctl may have started it even when the wait failed: stop it anyway
+  // PostgreSQL cannot pick its own port, so a free one is chosen just before the start; another
+  // process may still take it first, and then the start is tried again on another.
+  int start_exit = 0;
+  for (int attempt = 1; attempt <= kPortAttempts; ++attempt) {
+    SICOOP_ASSIGN_OR_RETURN(server->port_, FindFreePort());
+    ProcessSpec start;
+    // TCP only (-k ''): sicoop connects over 127.0.0.1, and a Unix socket in the folder would fail the
+    // start whenever the temporary directory's path is long (a socket path has at most 107 bytes).
+    start.argv = {server->bin_dir_ + "/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o",
+                  "-c listen_addresses=127.0.0.1 -p " + std::to_string(server->port_) +
+                      " -k '' -c fsync=off -c full_page_writes=off",
+                  "start"};
+    start.working_dir = server->folder_;
+    start.run_as_user = server->run_as_;
+    SICOOP_ASSIGN_OR_RETURN(start_exit, RunProcess(start));
+    server->running_ = true;  // pg_ctl may have started it even when the wait failed: stop it anyway
+    if (start_exit == 0 || TailOfFile(log, 10).find("could not bind") == std::string::npos) break;
+  }
   if (start_exit != 0) {
     return Status::Failure("a throwaway PostgreSQL did not start (pg_ctl exit " + std::to_string(start_exit) +
                            "); the end of its log:\n" + TailOfFile(log, 10));

@@ -28,6 +28,8 @@ constexpr std::chrono::seconds kStopGrace(20);
 constexpr std::chrono::milliseconds kPollInterval(500);
 constexpr std::chrono::seconds kProbeTimeout(3);
 constexpr int kLogLinesInErrors = 15;
+// What the server logs once its gRPC port is bound, followed by "HOST:PORT".
+constexpr std::string_view kStartedAt = "Spark Connect server started at: ";
 
 std::string Join(const std::vector<std::string>& items, char separator) {
   std::string out;
@@ -35,7 +37,7 @@ std::string Join(const std::vector<std::string>& items, char separator) {
   return out;
 }
 
-// spark-submit's command line for a Connect server on 127.0.0.1:port.
+// spark-submit's command line for a Connect server on 127.0.0.1:port (0: a port the server picks).
 std::vector<std::string> ServerCommand(const SparkRuntime& runtime, const LocalServerOptions& options,
                                        int port) {
   std::vector<std::string> argv = {
@@ -91,10 +93,10 @@ std::optional<LocalServerState> ReadState(const fs::path& state_dir) {
     // A value that is not a number leaves the field 0: the file is then not a server's state.
     const std::optional<int64_t> number = ParseInteger(value);
     if (key == "pid" && number && *number > 0 && *number <= INT32_MAX) state.pid = static_cast<pid_t>(*number);
-    if (key == "port" && number && *number > 0 && *number <= 65535) state.port = static_cast<int>(*number);
+    if (key == "port" && number && *number >= 0 && *number <= 65535) state.port = static_cast<int>(*number);
     if (key == "log") state.log_file = value;
   }
-  if (state.pid <= 0 || state.port <= 0) return std::nullopt;
+  if (state.pid <= 0) return std::nullopt;
   return state;
 }
 
@@ -122,15 +124,36 @@ Status StartupFailure(const std::string& what, const std::string& log_file) {
                          TailOfFile(log_file, kLogLinesInErrors));
 }
 
+// The port the server's log says it bound, once it says so.
+std::optional<int> LoggedPort(const std::string& log_file) {
+  std::ifstream in(log_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t at = line.find(kStartedAt);
+    if (at == std::string::npos) continue;
+    size_t colon = line.rfind(':');
+    std::optional<int64_t> port = colon > at ? ParseInteger(line.substr(colon + 1)) : std::nullopt;
+    if (port && *port > 0 && *port <= 65535) return static_cast<int>(*port);
+  }
+  return std::nullopt;
+}
+
 // Polls until the server answers a real Spark Connect request (an open port is not enough: the
-// gRPC service starts before the session machinery is ready).
-Status WaitUntilAnswering(const LocalServerState& state, std::chrono::seconds timeout) {
+// gRPC service starts before the session machinery is ready). A server that picks its own port
+// (state.port 0) says which in its log: the port is then recorded in state and its file.
+Status WaitUntilAnswering(LocalServerState& state, const fs::path& state_dir, std::chrono::seconds timeout) {
   auto deadline = Clock::now() + timeout;
   spark::SessionOptions probe;
   probe.connect_timeout = kProbeTimeout;
   while (Clock::now() < deadline) {
     if (!IsProcessAlive(state.pid)) return StartupFailure("exited during startup", state.log_file);
-    if (PortAcceptsConnections(kLoopback, state.port)) {
+    if (state.port == 0) {
+      if (std::optional<int> port = LoggedPort(state.log_file)) {
+        state.port = *port;
+        SICOOP_RETURN_IF_ERROR(WriteState(state_dir, state));
+      }
+    }
+    if (state.port != 0 && PortAcceptsConnections(kLoopback, state.port)) {
       auto session = spark::SparkSession::Connect(state.endpoint(), probe);
       if (session.ok()) return (*session)->Close();
     }
@@ -163,10 +186,10 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, con
                            "): stop it first with 'sicoop spark stop'");
   }
   SICOOP_ASSIGN_OR_RETURN(SparkRuntime runtime, FindSparkRuntime(environment));
-  int port = options.port;
-  if (port == 0) {
-    SICOOP_ASSIGN_OR_RETURN(port, FindFreePort());
-  } else if (PortAcceptsConnections(kLoopback, port)) {
+  // Without --port the server binds port 0 and the system picks a free one: no other process can
+  // take it between a choice and the bind.
+  const int port = options.port;
+  if (port != 0 && PortAcceptsConnections(kLoopback, port)) {
     return Status::Failure("port " + std::to_string(port) + " on 127.0.0.1 is already in use: choose another " +
                            "with --port, or leave --port out for a free one");
   }
@@ -201,7 +224,7 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, con
     return written;
   }
 
-  Status ready = WaitUntilAnswering(state, options.startup_timeout);
+  Status ready = WaitUntilAnswering(state, options.state_dir, options.startup_timeout);
   if (!ready.ok()) {
     StopServerProcess(state.pid);
     fs::remove(options.state_dir / kStateFileName, error);

@@ -28,7 +28,7 @@ std::string DefaultDriverMemory(const Environment& environment);
 
 struct LocalServerOptions {
   std::filesystem::path state_dir;  // required: DefaultStateDir() or a folder of the caller's
-  int port = 0;  // 0: a free port
+  int port = 0;  // 0: a free port, which the server picks itself
   std::string driver_memory = "4g";
   // The time zone of the server's JVM and of its Spark sessions. sicoop's output never depends on it
   // (timestamps leave the database as text); a cluster in America/Sao_Paulo is reproduced with it.
@@ -41,7 +41,7 @@ struct LocalServerOptions {
 
 struct LocalServerState {
   pid_t pid = 0;
-  int port = 0;
+  int port = 0;  // 0 while a server that picks its own port has not bound it yet
   std::string log_file;
   spark::ConnectionString endpoint() const;  // sc://127.0.0.1:PORT
 };

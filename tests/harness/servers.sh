@@ -120,14 +120,13 @@ GRANT ALL PRIVILEGES ON *.* TO 'sicoop'@'localhost' WITH GRANT OPTION;
 SQL
 }
 
-try_spark() {  # try_spark PORT
-  SICOOP_STATE_DIR="$dir/spark" "$sicoop" spark start --port "$1" --time-zone "$spark_time_zone" \
-    >"$dir/spark-start.log" 2>&1 || { cat "$dir/spark-start.log" >&2; return 1; }
-  echo "SICOOP_TEST_SPARK=sc://127.0.0.1:$1" >> "$dir/servers.env"
-}
-
+# Spark Connect binds a port of the system's choosing and `sicoop spark start` prints it.
 start_spark() {
-  start_on_free_port 'Spark Connect' "$dir/spark-start.log" try_spark
+  SICOOP_STATE_DIR="$dir/spark" "$sicoop" spark start --time-zone "$spark_time_zone" \
+    >"$dir/spark-start.log" 2>&1 || { cat "$dir/spark-start.log" >&2; return 1; }
+  local endpoint; endpoint="$(sed -n 's/^endpoint  *//p' "$dir/spark-start.log")"
+  [ -n "$endpoint" ] || { log "no endpoint in: $(cat "$dir/spark-start.log")"; return 1; }
+  echo "SICOOP_TEST_SPARK=$endpoint" >> "$dir/servers.env"
 }
 
 # Stops whatever DIR's state shows running; never fails, so that it can clean up after any failure.
