@@ -241,6 +241,13 @@ std::optional<LocalServerState> RunningLocalServer(const fs::path& state_dir) {
     fs::remove(state_dir / kStateFileName, error);
     return std::nullopt;
   }
+  // Its starter may have died before it recorded the port the server picked: the log still says.
+  if (state->port == 0) {
+    if (std::optional<int> port = LoggedPort(state->log_file)) {
+      state->port = *port;
+      (void)WriteState(state_dir, *state);  // a later reader would find it in the log again anyway
+    }
+  }
   return state;
 }
 
