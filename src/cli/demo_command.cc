@@ -6,8 +6,8 @@
 #include "cli/etl_run.h"
 #include "cli/options.h"
 #include "db/connection.h"
-#include "local/local_postgres.h"
 #include "db/schema.h"
+#include "local/local_postgres.h"
 #include "seed/seed.h"
 
 namespace sicoop::cli {

@@ -8,8 +8,8 @@
 
 #include "db/connection.h"
 #include "db/schema.h"
-#include "pipeline/csv_output.h"
 #include "local/local_server.h"
+#include "pipeline/csv_output.h"
 #include "spark/progress.h"
 #include "spark/session.h"
 

@@ -138,21 +138,25 @@ std::optional<int> LoggedPort(const std::string& log_file) {
   return std::nullopt;
 }
 
+// A server that picks its own port (state.port 0) says which in its log: once it has, the port goes
+// into `state` and its file. Best effort on the file: a later reader finds the port in the log too.
+void LearnPortFromLog(LocalServerState& state, const fs::path& state_dir) {
+  if (state.port != 0) return;
+  if (std::optional<int> port = LoggedPort(state.log_file)) {
+    state.port = *port;
+    (void)WriteState(state_dir, state);
+  }
+}
+
 // Polls until the server answers a real Spark Connect request (an open port is not enough: the
-// gRPC service starts before the session machinery is ready). A server that picks its own port
-// (state.port 0) says which in its log: the port is then recorded in state and its file.
+// gRPC service starts before the session machinery is ready).
 Status WaitUntilAnswering(LocalServerState& state, const fs::path& state_dir, std::chrono::seconds timeout) {
   auto deadline = Clock::now() + timeout;
   spark::SessionOptions probe;
   probe.connect_timeout = kProbeTimeout;
   while (Clock::now() < deadline) {
     if (!IsProcessAlive(state.pid)) return StartupFailure("exited during startup", state.log_file);
-    if (state.port == 0) {
-      if (std::optional<int> port = LoggedPort(state.log_file)) {
-        state.port = *port;
-        SICOOP_RETURN_IF_ERROR(WriteState(state_dir, state));
-      }
-    }
+    LearnPortFromLog(state, state_dir);
     if (state.port != 0 && PortAcceptsConnections(kLoopback, state.port)) {
       auto session = spark::SparkSession::Connect(state.endpoint(), probe);
       if (session.ok()) return (*session)->Close();
@@ -242,12 +246,7 @@ std::optional<LocalServerState> RunningLocalServer(const fs::path& state_dir) {
     return std::nullopt;
   }
   // Its starter may have died before it recorded the port the server picked: the log still says.
-  if (state->port == 0) {
-    if (std::optional<int> port = LoggedPort(state->log_file)) {
-      state->port = *port;
-      (void)WriteState(state_dir, *state);  // a later reader would find it in the log again anyway
-    }
-  }
+  LearnPortFromLog(*state, state_dir);
   return state;
 }
 

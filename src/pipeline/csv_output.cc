@@ -58,7 +58,9 @@ Result<std::vector<fs::path>> PartFiles(const fs::path& parts_dir) {
   for (fs::directory_iterator it(parts_dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().filename().string().rfind("part-", 0) == 0) parts.push_back(it->path());
   }
-  if (ec && ec != std::errc::no_such_file_or_directory) return Status::Failure("cannot list Spark's output in " + parts_dir.string() + ": " + ec.message());
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return Status::Failure("cannot list Spark's output in " + parts_dir.string() + ": " + ec.message());
+  }
   std::sort(parts.begin(), parts.end());
   return parts;
 }

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "common/calendar.h"
 #include "db/bulk_rows.h"
 #include "seed/card_number.h"
 #include "seed/person.h"
 #include "seed/rng.h"
-#include "common/calendar.h"
 
 namespace sicoop::seed {
 namespace {

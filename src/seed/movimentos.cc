@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "common/calendar.h"
 #include "seed/merchants.h"
 #include "seed/rng.h"
-#include "common/calendar.h"
 
 namespace sicoop::seed {
 namespace {

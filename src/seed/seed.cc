@@ -5,15 +5,15 @@
 #include <thread>
 #include <vector>
 
-#include "db/bulk_rows.h"
-#include "seed/cooperative.h"
-#include "db/empty_tables_load.h"
-#include "seed/movimentos.h"
-#include "seed/parallel_chunks.h"
-#include "db/schema.h"
-#include "db/tables.h"
 #include "common/calendar.h"
 #include "common/numbers.h"
+#include "db/bulk_rows.h"
+#include "db/empty_tables_load.h"
+#include "db/schema.h"
+#include "db/tables.h"
+#include "seed/cooperative.h"
+#include "seed/movimentos.h"
+#include "seed/parallel_chunks.h"
 
 namespace sicoop::seed {
 namespace {

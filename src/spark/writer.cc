@@ -1,5 +1,5 @@
-#include "spark/internal/client.h"
 #include "spark/dataframe.h"
+#include "spark/internal/client.h"
 #include "spark/session.h"
 
 namespace sicoop::spark {

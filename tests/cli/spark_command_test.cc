@@ -142,9 +142,16 @@ TEST_F(SparkCommandTest, StartStatusReuseByEtlAndStop) {
   WatchedRun etl = EtlWithoutSpark(SeededDatabaseUrl());
   EXPECT_EQ(etl.run.exit_code, 0) << etl.run.output;
   ExpectFlatFileOfTheSeed();
+  // A private server would work in a run-PID folder of its own. The running server may fork
+  // short-lived helpers (Hadoop's file utilities) that show its command line in its folder: those
+  // are not servers, so what counts is where each process works, and that the running one was seen.
   auto servers = WithCommandLine(etl.seen, kSparkConnectServerCommand);
-  ASSERT_EQ(servers.size(), 1u) << "expected the running server alone below " << state_dir_;
-  EXPECT_EQ(servers[0].pid, pid) << "another server ran: " << servers[0].working_dir;
+  bool running_seen = false;
+  for (const SeenProcess& server : servers) {
+    EXPECT_EQ(fs::path(server.working_dir), state_dir_) << "another server ran (pid " << server.pid << ")";
+    running_seen = running_seen || server.pid == pid;
+  }
+  EXPECT_TRUE(running_seen) << "the running server (pid " << pid << ") was not seen below " << state_dir_;
   EXPECT_TRUE(ProcessRuns(pid));
 
   RunResult stop = Spark({"stop"});

@@ -7,9 +7,9 @@
 #include <map>
 
 #include "common/numbers.h"
-#include "seed/card_number.h"
 #include "db/empty_tables_load.h"
 #include "db/schema.h"
+#include "seed/card_number.h"
 #include "support/fresh_database.h"
 
 namespace sicoop::testing {
