@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/source_database.h"
 #include "db/connection.h"
 #include "db/schema.h"
 #include "seed/seed.h"
@@ -16,7 +17,8 @@ const CommandSpec kInitSpec = {
     "sicoop db init --db URL",
     "Creates the source schema (associado, conta, cartao, movimento, their keys and indexes) where it\n"
     "is missing; running it again changes nothing.",
-    {{"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true}}};
+    {{"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true},
+     DbPasswordFileOption()}};
 
 const CommandSpec kSeedSpec = {
     "sicoop db seed --db URL [options]",
@@ -24,6 +26,7 @@ const CommandSpec kSeedSpec = {
     "deterministic for a given --seed, through the database's bulk path, in one transaction.",
     {
         {"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true},
+        DbPasswordFileOption(),
         {"movimentos", "N", "card transactions to add (default: 50 per member, 5000 without --associados)", ""},
         {"associados", "N", "members to add (default: movimentos / 200, at least 100)", ""},
         {"seed", "S", "seed of the fictitious data: same seed, same rows", "1"},
@@ -40,7 +43,8 @@ constexpr const char* kDbUsage =
     "'sicoop db init --help' and 'sicoop db seed --help' describe the options.\n";
 
 Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed, const Environment& environment) {
-  SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, db::ParseDbUrl(parsed.Get("db"), environment.db_password));
+  SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, SourceDatabase(parsed, environment));
+  WarnOfAPasswordOnTheCommandLine(parsed);
   return db::Connect(url);
 }
 

@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "cli/etl_run.h"
 #include "cli/options.h"
+#include "cli/source_database.h"
 #include "db/db_url.h"
 #include "pipeline/csv_output.h"
 
@@ -14,6 +15,7 @@ const CommandSpec kEtlSpec = {
     "writes DIR/movimento_flat.csv (created whole or not at all).",
     {
         {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://...", "", true},
+        DbPasswordFileOption(),
         {"output", "DIR", "folder for movimento_flat.csv; created when missing", "", true},
         {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: local server", ""},
         {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
@@ -23,7 +25,7 @@ const CommandSpec kEtlSpec = {
 
 Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const Environment& environment) {
   pipeline::EtlOptions options;
-  SICOOP_ASSIGN_OR_RETURN(options.source, db::ParseDbUrl(parsed.Get("db"), environment.db_password));
+  SICOOP_ASSIGN_OR_RETURN(options.source, SourceDatabase(parsed, environment));
   options.output_dir = parsed.Get("output");
   std::string delimiter = parsed.Get("delimiter");
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateDelimiter(delimiter));
@@ -45,6 +47,7 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
   if (parsed.Has("spark")) {
     SICOOP_ASSIGN_OR_RETURN(endpoint, spark::ParseConnectionString(parsed.Get("spark")));
   }
+  WarnOfAPasswordOnTheCommandLine(parsed);
   return RunEtlAndReport(options, endpoint, environment).status();
 }
 

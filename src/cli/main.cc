@@ -1,9 +1,11 @@
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "db/password_source.h"
 
 namespace {
 
@@ -19,8 +21,10 @@ commands:
   demo     [--output DIR]           everything on a throwaway local PostgreSQL and local Spark
   spark    start|stop|status        a local Spark Connect server kept running between runs
 
-URL is postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too); without a
-password in the URL, SICOOP_DB_PASSWORD supplies it. 'sicoop COMMAND --help' describes each command.
+URL is postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too). A password in
+the URL is seen by other local users while sicoop starts; without one, the password is read from the
+file --db-password-file names, else from the file SICOOP_DB_PASSWORD_FILE names, else from
+SICOOP_DB_PASSWORD. 'sicoop COMMAND --help' describes each command.
 )";
 
 int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& environment) {
@@ -38,6 +42,17 @@ int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& en
   return 2;
 }
 
+// Overwrites, in this process's own argument memory, the password of every database URL given as
+// an argument (alone or as --option=URL), as the mysql client does: /proc/PID/cmdline and `ps` show
+// that memory to every local user for as long as the process runs.
+void HidePasswordsFromProcessListings(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    char* text = argv[i];
+    if (std::strncmp(text, "--", 2) == 0 && std::strchr(text, '=') != nullptr) text = std::strchr(text, '=') + 1;
+    if (auto password = sicoop::db::UrlPasswordSpan(text)) std::memset(text + password->offset, '*', password->length);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,7 +60,9 @@ int main(int argc, char** argv) {
   // own) ends the run as a failure. Catching it here unwinds the stack, so the RAII objects that
   // own local servers stop them; what escapes even this aborts, and the SIGABRT cleanup stops them.
   try {
-    return Dispatch(std::vector<std::string>(argv + 1, argv + argc), sicoop::Environment::FromProcess());
+    std::vector<std::string> args(argv + 1, argv + argc);
+    HidePasswordsFromProcessListings(argc, argv);
+    return Dispatch(args, sicoop::Environment::FromProcess());
   } catch (const std::exception& error) {
     std::cerr << "sicoop: internal error: " << error.what() << "\n";
   } catch (...) {

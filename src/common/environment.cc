@@ -15,6 +15,7 @@ std::string Variable(const char* name) {
 Environment Environment::FromProcess() {
   Environment environment;
   environment.db_password = Variable("SICOOP_DB_PASSWORD");
+  environment.db_password_file = Variable("SICOOP_DB_PASSWORD_FILE");
   environment.state_dir = Variable("SICOOP_STATE_DIR");
   environment.spark_memory = Variable("SICOOP_SPARK_MEMORY");
   environment.cache = Variable("SICOOP_CACHE");

@@ -10,6 +10,7 @@ namespace sicoop {
 // value as unset everywhere).
 struct Environment {
   std::string db_password;     // SICOOP_DB_PASSWORD: for a database URL without a password
+  std::string db_password_file;  // SICOOP_DB_PASSWORD_FILE: a file holding that password
   std::string state_dir;       // SICOOP_STATE_DIR: the local Spark server's state folder
   std::string spark_memory;    // SICOOP_SPARK_MEMORY: the local Spark server's driver memory
   std::string cache;           // SICOOP_CACHE: sicoop's cache folder

@@ -6,11 +6,15 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -29,6 +33,7 @@ std::vector<std::string> MergedEnvironment(const ProcessSpec& spec) {
   std::vector<std::string> merged;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string entry(*e);
+    if (IsSecretVariable(std::string_view(entry).substr(0, entry.find('=')))) continue;
     bool overridden = false;
     for (const auto& [key, value] : spec.env) {
       if (entry.rfind(key + "=", 0) == 0) overridden = true;
@@ -41,7 +46,7 @@ std::vector<std::string> MergedEnvironment(const ProcessSpec& spec) {
 
 // Runs in the forked child: only async-signal-safe calls until exec, and it never returns.
 [[noreturn]] void ExecChild(const ProcessSpec& spec, char* const* argv, char* const* envp,
-                            uid_t uid, gid_t gid, bool drop_privileges) {
+                            uid_t uid, gid_t gid, bool drop_privileges, pid_t parent) {
   if (spec.new_session) setsid();
   int out = spec.log_file.empty() ? open("/dev/null", O_WRONLY)
                                   : open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -55,11 +60,25 @@ std::vector<std::string> MergedEnvironment(const ProcessSpec& spec) {
   if (drop_privileges) {
     if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
   }
+  // After the change of user, which clears the setting; exec keeps it. A parent that died before
+  // the call would never send the signal: then the child is already orphaned and gives up.
+  if (spec.dies_with_parent && (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)) _exit(126);
   execvpe(argv[0], argv, envp);
   _exit(127);
 }
 
 }  // namespace
+
+bool IsSecretVariable(std::string_view name) {
+  std::string upper(name);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  constexpr std::array<std::string_view, 6> kSecretWords = {"PASSWORD", "PASSWD", "PASSPHRASE",
+                                                            "SECRET", "TOKEN", "CREDENTIAL"};
+  for (std::string_view word : kSecretWords) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return upper.ends_with("_PWD") || upper.ends_with("_KEY");
+}
 
 Result<pid_t> StartProcess(const ProcessSpec& spec) {
   if (spec.argv.empty()) return Status::Failure("internal error: empty command line");
@@ -83,9 +102,10 @@ Result<pid_t> StartProcess(const ProcessSpec& spec) {
   for (const auto& e : env) env_ptrs.push_back(const_cast<char*>(e.c_str()));
   env_ptrs.push_back(nullptr);
 
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return Status::Failure("cannot start " + spec.argv[0] + ": fork: " + ErrnoText());
-  if (pid == 0) ExecChild(spec, argv_ptrs.data(), env_ptrs.data(), uid, gid, drop);
+  if (pid == 0) ExecChild(spec, argv_ptrs.data(), env_ptrs.data(), uid, gid, drop, parent);
   return pid;
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,9 +21,19 @@ struct ProcessSpec {
   std::string working_dir;      // empty = inherit
   std::string run_as_user;      // when running as root: drop to this user (PostgreSQL refuses root)
   bool new_session = false;     // detach from the terminal's process group (a server that outlives us)
+  // The child gets SIGTERM when the thread that started it ends (the main thread: when sicoop ends,
+  // even by SIGKILL), and keeps that across exec. For a server that serves one run only.
+  bool dies_with_parent = false;
 };
 
-// Starts the process and returns its pid without waiting for it.
+// True for an environment variable that holds a secret: its name contains PASSWORD, PASSWD,
+// PASSPHRASE, SECRET, TOKEN or CREDENTIAL, or ends in _PWD (MYSQL_PWD) or _KEY. Such variables are never inherited by the
+// processes started here (a JVM shows its environment to tools and dumps); a ProcessSpec that needs
+// one passes it in `env`.
+bool IsSecretVariable(std::string_view name);
+
+// Starts the process and returns its pid without waiting for it. It inherits this process's
+// environment but for the secret variables (IsSecretVariable), with `spec.env` added.
 Result<pid_t> StartProcess(const ProcessSpec& spec);
 
 // Runs the process to completion and returns its exit code (128+N when killed by signal N).

@@ -50,6 +50,10 @@ Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment) {
   // A private state folder per run: runs never share, stop or overwrite each other's servers.
   LocalServerOptions options;
   options.state_dir = shared_dir / ("run-" + std::to_string(getpid()));
+  options.driver_memory = DefaultDriverMemory(environment);
+  // A private server must not outlive a sicoop killed by SIGKILL, which no handler sees: it would
+  // finish the dead run's job into its output folder, unknown to `sicoop spark stop`.
+  options.dies_with_caller = true;
   // Guarded from the moment the process exists: startup is when a user most likely gives up.
   CleanupRegistration cleanup_on_signal;
   options.on_process_started = [&cleanup_on_signal](pid_t server) {

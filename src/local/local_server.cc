@@ -30,6 +30,8 @@ constexpr std::chrono::seconds kProbeTimeout(3);
 constexpr int kLogLinesInErrors = 15;
 // What the server logs once its gRPC port is bound, followed by "HOST:PORT".
 constexpr std::string_view kStartedAt = "Spark Connect server started at: ";
+// What Spark logs once its web UI is bound, followed by the port.
+constexpr std::string_view kUiStartedAt = "Successfully started service 'SparkUI' on port ";
 
 std::string Join(const std::vector<std::string>& items, char separator) {
   std::string out;
@@ -54,8 +56,9 @@ std::vector<std::string> ServerCommand(const SparkRuntime& runtime, const LocalS
       "--conf", "spark.connect.grpc.binding.port=" + std::to_string(port),
       "--conf", std::string("spark.driver.host=") + kLoopback,
       "--conf", std::string("spark.driver.bindAddress=") + kLoopback,
-      // No web UI: nothing else listens, and it saves startup time. Progress comes over Connect.
-      "--conf", "spark.ui.enabled=false",
+      // No web UI unless asked: nothing else listens, and it saves startup time. Progress comes over
+      // Connect. Asked, on a port the UI binds itself (0), on 127.0.0.1 (SPARK_LOCAL_IP).
+      "--conf", options.web_ui ? "spark.ui.port=0" : "spark.ui.enabled=false",
   };
   if (!runtime.jars.empty()) {
     argv.push_back("--jars");
@@ -124,15 +127,18 @@ Status StartupFailure(const std::string& what, const std::string& log_file) {
                          TailOfFile(log_file, kLogLinesInErrors));
 }
 
-// The port the server's log says it bound, once it says so.
-std::optional<int> LoggedPort(const std::string& log_file) {
+// The port the server's log says it bound after `announcement`, once it says so: the number after
+// the line's last ':' or, when the line ends in '.', between the announcement and that '.'.
+std::optional<int> LoggedPort(const std::string& log_file, std::string_view announcement = kStartedAt) {
   std::ifstream in(log_file);
   std::string line;
   while (std::getline(in, line)) {
-    size_t at = line.find(kStartedAt);
+    size_t at = line.find(announcement);
     if (at == std::string::npos) continue;
-    size_t colon = line.rfind(':');
-    std::optional<int64_t> port = colon > at ? ParseInteger(line.substr(colon + 1)) : std::nullopt;
+    std::string_view rest = std::string_view(line).substr(at + announcement.size());
+    if (rest.ends_with('.')) rest.remove_suffix(1);
+    if (size_t colon = rest.rfind(':'); colon != std::string_view::npos) rest.remove_prefix(colon + 1);
+    std::optional<int64_t> port = ParseInteger(std::string(rest));
     if (port && *port > 0 && *port <= 65535) return static_cast<int>(*port);
   }
   return std::nullopt;
@@ -221,6 +227,7 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, con
   spec.log_file = state.log_file;
   spec.working_dir = state_dir.string();  // spark-warehouse/, derby.log land here
   spec.new_session = true;
+  spec.dies_with_parent = options.dies_with_caller;
   SICOOP_ASSIGN_OR_RETURN(state.pid, StartProcess(spec));
   if (options.on_process_started) options.on_process_started(state.pid);
   if (Status written = WriteState(options.state_dir, state); !written.ok()) {
@@ -234,6 +241,8 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, con
     fs::remove(options.state_dir / kStateFileName, error);
     return ready;
   }
+  // The UI starts before the Connect service, so an answering server has logged its port.
+  if (options.web_ui) state.ui_port = LoggedPort(state.log_file, kUiStartedAt).value_or(0);
   return state;
 }
 

@@ -34,6 +34,14 @@ struct LocalServerOptions {
   // (timestamps leave the database as text); a cluster in America/Sao_Paulo is reproduced with it.
   std::string time_zone = "UTC";
   std::chrono::seconds startup_timeout = std::chrono::seconds(120);
+  // The server gets SIGTERM as soon as the calling process ends, however it ends (SIGKILL included):
+  // for a server that serves one run. Must be started from the thread that lives as long as the
+  // process (the main thread), since the kernel watches the thread that started it. A server that
+  // `sicoop spark start` leaves running must not set it.
+  bool dies_with_caller = false;
+  // Spark's web UI on 127.0.0.1, on a port of the system's choosing (LocalServerState::ui_port).
+  // Off by default: sicoop shows progress itself, and nothing else then listens.
+  bool web_ui = false;
   // When set, called with the server's pid as soon as its process exists, before the wait for it to
   // answer (so that a caller interrupted during that wait can still stop it).
   std::function<void(pid_t)> on_process_started;
@@ -42,6 +50,7 @@ struct LocalServerOptions {
 struct LocalServerState {
   pid_t pid = 0;
   int port = 0;  // 0 while a server that picks its own port has not bound it yet
+  int ui_port = 0;  // the web UI's port, once started with LocalServerOptions::web_ui; else 0
   std::string log_file;
   spark::ConnectionString endpoint() const;  // sc://127.0.0.1:PORT
 };
@@ -49,7 +58,8 @@ struct LocalServerState {
 // Starts a server and waits until it answers a Spark Connect request. Fails when one already runs
 // in options.state_dir, when the runtime is missing (see runtime.h), when the port is taken, or when
 // the server dies or stays silent during startup; then the message quotes the end of its log. The
-// server runs in its own session (process group) and outlives the caller until StopLocalServer.
+// server runs in its own session (process group) and outlives the caller until StopLocalServer,
+// unless options.dies_with_caller.
 // `environment` locates the runtime (FindSparkRuntime).
 Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, const Environment& environment);
 
@@ -67,7 +77,9 @@ Status StopLocalServer(const std::filesystem::path& state_dir);
 //
 // A server started here never outlives the run: the destructor stops it, and from the moment its
 // process exists (startup included) SIGINT, SIGTERM, SIGHUP and SIGABRT send it SIGTERM before the
-// process dies of the signal as usual (common/cleanup.h). Each run works in a folder of its own below DefaultStateDir();
+// process dies of the signal as usual (common/cleanup.h); a death no handler sees (SIGKILL, the
+// out-of-memory killer) makes the kernel send it SIGTERM (LocalServerOptions::dies_with_caller).
+// Each run works in a folder of its own below DefaultStateDir();
 // the next run removes those that interrupted or killed runs left behind.
 class EmbeddedSpark {
  public:

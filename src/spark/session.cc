@@ -17,7 +17,13 @@ Result<std::unique_ptr<SparkSession>> SparkSession::Connect(const ConnectionStri
     session->closed_ = true;  // nothing to release
     return answer.status().WithContext("Spark Connect at " + endpoint.Redacted() + " did not accept a session");
   }
-  if (!options.conf.empty()) SICOOP_RETURN_IF_ERROR(session->SetConf(options.conf));
+  // Spark redacts its configuration, not the plans that the Connect pages and the SQL tab of its web
+  // UI print (protobuf's text format): this pattern makes it blank out, in them, the value of every
+  // option named "password" (a JDBC read's). A runtime setting of this session, so it holds on any
+  // endpoint (ARCHITECTURE.md, "Secrets and the Spark UI").
+  options.conf.try_emplace("spark.sql.redaction.string.regex",
+                           R"((?<=key: "password"\s{1,200}value: ")(?:[^"\\]|\\.)*)");
+  SICOOP_RETURN_IF_ERROR(session->SetConf(options.conf));
   return session;
 }
 

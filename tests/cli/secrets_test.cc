@@ -1,0 +1,250 @@
+// The database password stays out of everything Spark shows: a real `sicoop etl` on PostgreSQL and
+// on MariaDB, each with a distinctive password read from a password file, against a Spark Connect
+// server whose web UI is on; then every page of that UI is fetched, link by link from its front
+// page, and searched for the password. The pages are checked to show what they are about (the
+// Connect sessions, their plans, the SQL executions), so that empty pages cannot pass.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/local_servers_support.h"
+#include "common/environment.h"
+#include "db/db_url.h"
+#include "db/schema.h"
+#include "local/local_server.h"
+#include "seed/seed.h"
+#include "support/fresh_database.h"
+#include "support/run_sicoop.h"
+
+namespace sicoop::testing {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr const char* kPassword = "Pw-9f3k-UNIQUE";
+constexpr int kSeededMovimentos = 200;
+// More than the UI of two small runs has (about 60); a crawl that reaches it has gone astray.
+constexpr size_t kMaxPages = 600;
+
+struct HttpResponse {
+  int status = 0;
+  std::string location;  // the Location header of a redirect
+  std::string body;
+};
+
+// GET http://127.0.0.1:port/path over HTTP/1.0 (one response, then the server closes: no chunks).
+// Status 0 when no answer came within the socket timeout.
+HttpResponse HttpGet(int port, const std::string& path) {
+  HttpResponse response;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return response;
+  timeval timeout{30, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  std::string raw;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
+    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buffer[65536];
+      ssize_t got;
+      while ((got = read(fd, buffer, sizeof buffer)) > 0) raw.append(buffer, static_cast<size_t>(got));
+    }
+  }
+  close(fd);
+  const size_t header_end = raw.find("\r\n\r\n");
+  if (raw.rfind("HTTP/", 0) != 0 || header_end == std::string::npos) return response;
+  response.status = std::atoi(raw.c_str() + raw.find(' ') + 1);
+  std::smatch location;
+  const std::string headers = raw.substr(0, header_end);
+  if (std::regex_search(headers, location, std::regex("\r\nLocation: *([^\r]*)", std::regex::icase))) {
+    response.location = location[1].str();
+  }
+  response.body = raw.substr(header_end + 4);
+  return response;
+}
+
+// The UI's own pages that `body` links to, as paths with their queries ("&amp;" decoded). Left out:
+// the kill links (a GET there would stop a job), static files, and re-sorted or re-paged copies of a
+// table, which show the same rows again.
+std::vector<std::string> LinkedPages(const std::string& body) {
+  static const std::regex kHref(R"(href=["'](/[^"'#]*)["'])");
+  std::vector<std::string> pages;
+  for (std::sregex_iterator it(body.begin(), body.end(), kHref), end; it != end; ++it) {
+    std::string page = std::regex_replace((*it)[1].str(), std::regex("&amp;"), "&");
+    bool skipped = page.find("kill") != std::string::npos || page.rfind("/static/", 0) == 0 ||
+                   page.find(".sort=") != std::string::npos || page.find(".page=") != std::string::npos ||
+                   page.find(".pageSize=") != std::string::npos || page.find(".desc=") != std::string::npos;
+    if (!skipped) pages.push_back(page);
+  }
+  return pages;
+}
+
+struct Crawl {
+  std::map<std::string, std::string> pages;  // path -> body, of every page answered with 200
+  std::vector<std::string> failures;         // "path: status" of every other answer
+};
+
+// Fetches `start` and every page reachable from it by links, each once, redirects followed.
+Crawl CrawlUi(int port, const std::vector<std::string>& start) {
+  Crawl crawl;
+  std::deque<std::string> queue(start.begin(), start.end());
+  std::set<std::string> queued(start.begin(), start.end());
+  while (!queue.empty() && crawl.pages.size() + crawl.failures.size() < kMaxPages) {
+    const std::string path = queue.front();
+    queue.pop_front();
+    HttpResponse response = HttpGet(port, path);
+    for (int redirects = 0; redirects < 5 && (response.status == 301 || response.status == 302); ++redirects) {
+      std::smatch target;
+      if (!std::regex_search(response.location, target, std::regex(R"(^(?:https?://[^/]*)?(/.*)$)"))) break;
+      response = HttpGet(port, target[1].str());
+    }
+    if (response.status != 200) {
+      crawl.failures.push_back(path + ": " + std::to_string(response.status));
+      continue;
+    }
+    for (const std::string& linked : LinkedPages(response.body)) {
+      if (queued.insert(linked).second) queue.push_back(linked);
+    }
+    crawl.pages[path] = std::move(response.body);
+  }
+  return crawl;
+}
+
+size_t CountPagesStartingWith(const Crawl& crawl, const std::string& prefix) {
+  size_t count = 0;
+  for (const auto& [path, body] : crawl.pages) count += path.rfind(prefix, 0) == 0 ? 1 : 0;
+  return count;
+}
+
+class SparkUiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = MakeTestFolder("sicoop-secrets");
+    reader_ = "ui_reader_" + std::to_string(getpid());
+    password_file_ = root_ / "db-password";
+    std::ofstream(password_file_) << kPassword << "\n";  // as `echo` or a Secret's editor leaves it
+  }
+
+  void TearDown() override {
+    Status stopped = local::StopLocalServer(root_ / "spark");
+    EXPECT_TRUE(stopped.ok()) << stopped.message();
+    KillProcessesWorkingUnder(root_);
+    if (postgres_.connection) {
+      EXPECT_TRUE(postgres_.connection->Execute("DROP OWNED BY " + reader_).ok());
+      EXPECT_TRUE(postgres_.connection->Execute("DROP ROLE " + reader_).ok());
+    }
+    if (mysql_.connection) EXPECT_TRUE(mysql_.connection->Execute("DROP USER '" + reader_ + "'@'127.0.0.1'").ok());
+    fs::remove_all(root_);
+  }
+
+  // A seeded database of this test's own, readable by the user reader_, who has kPassword, and that
+  // user's URL without a password.
+  std::string SeededDatabaseForTheReader(const std::string& dialect, FreshDatabase& fresh) {
+    fresh = MakeFreshDatabase(dialect);
+    if (!fresh.connection) return "";
+    EXPECT_TRUE(db::InitSchema(*fresh.connection).ok());
+    seed::SeedOptions options;
+    options.movimentos = kSeededMovimentos;
+    auto seeded = seed::Seed(*fresh.connection, options);
+    EXPECT_TRUE(seeded.ok()) << seeded.status().message();
+    auto url = db::ParseDbUrl(fresh.url);
+    EXPECT_TRUE(url.ok());
+    if (!url.ok()) return "";
+    const std::string password = std::string("'") + kPassword + "'";
+    if (dialect == "postgres") {
+      (void)fresh.connection->Execute("DROP ROLE IF EXISTS " + reader_);
+      EXPECT_TRUE(fresh.connection->Execute("CREATE ROLE " + reader_ + " LOGIN PASSWORD " + password).ok());
+      EXPECT_TRUE(fresh.connection->Execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + reader_).ok());
+    } else {
+      const std::string user = "'" + reader_ + "'@'127.0.0.1'";
+      (void)fresh.connection->Execute("DROP USER IF EXISTS " + user);
+      EXPECT_TRUE(fresh.connection->Execute("CREATE USER " + user + " IDENTIFIED BY " + password).ok());
+      EXPECT_TRUE(fresh.connection->Execute("GRANT SELECT ON " + url->database + ".* TO " + user).ok());
+    }
+    return std::string(dialect == "postgres" ? "postgresql://" : "mysql://") + reader_ + "@" + url->Endpoint() + "/" +
+           url->database;
+  }
+
+  void ExpectEtlWritesTheSeed(const std::vector<std::string>& args, const std::vector<std::pair<std::string, std::string>>& env,
+                              const std::string& name) {
+    const fs::path output = root_ / name;
+    std::vector<std::string> full = {"etl", "--spark", spark_.endpoint().Redacted(), "--output", output.string()};
+    full.insert(full.end(), args.begin(), args.end());
+    RunResult run = RunSicoop(full, env);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.output.find(kPassword), std::string::npos) << run.output;
+    EXPECT_EQ(ReadCsvFile(output / "movimento_flat.csv").size(), static_cast<size_t>(kSeededMovimentos + 1));
+  }
+
+  fs::path root_, password_file_;
+  std::string reader_;
+  FreshDatabase postgres_, mysql_;
+  local::LocalServerState spark_;
+};
+
+TEST_F(SparkUiTest, NoPageOfTheSparkUiShowsThePasswordOfAnEtl) {
+  const std::string postgres = SeededDatabaseForTheReader("postgres", postgres_);
+  const std::string mysql = SeededDatabaseForTheReader("mysql", mysql_);
+  ASSERT_FALSE(postgres.empty() || mysql.empty());
+
+  local::LocalServerOptions options;
+  options.state_dir = root_ / "spark";
+  options.driver_memory = "1g";
+  options.web_ui = true;
+  auto started = local::StartLocalServer(options, Environment::FromProcess());
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  spark_ = *started;
+  ASSERT_GT(spark_.ui_port, 0) << "no UI port in " << spark_.log_file;
+
+  // Both ways to name a password file.
+  ExpectEtlWritesTheSeed({"--db", postgres, "--db-password-file", password_file_.string()}, {}, "postgres");
+  ExpectEtlWritesTheSeed({"--db", mysql}, {{"SICOOP_DB_PASSWORD_FILE", password_file_.string()}}, "mysql");
+
+  Crawl crawl = CrawlUi(spark_.ui_port, {"/", "/jobs/", "/stages/", "/storage/", "/environment/", "/executors/",
+                                         "/SQL/", "/connect/"});
+  EXPECT_TRUE(crawl.failures.empty()) << crawl.failures.size() << " pages failed, the first: " << crawl.failures.front();
+  for (const auto& [path, body] : crawl.pages) {
+    const size_t at = body.find(kPassword);
+    EXPECT_EQ(at, std::string::npos) << path << " shows the password: ..."
+                                     << std::regex_replace(body.substr(at < 300 ? 0 : at - 300, 400),
+                                                           std::regex(kPassword), "<THE PASSWORD>");
+  }
+  EXPECT_EQ(ReadWholeFile(spark_.log_file).find(kPassword), std::string::npos) << "the server's log holds the password";
+
+  // What was searched: each section with its detail pages, and the plans of the JDBC reads with
+  // their options (the JDBC URL of each database) on the Connect and SQL pages.
+  for (const char* section : {"/jobs/", "/stages/", "/environment/", "/executors/", "/SQL/", "/connect/"}) {
+    EXPECT_EQ(crawl.pages.count(section), 1u) << section << " not fetched";
+  }
+  EXPECT_GE(CountPagesStartingWith(crawl, "/connect/session/?id="), 2u) << "the sessions of the two runs";
+  EXPECT_GE(CountPagesStartingWith(crawl, "/SQL/execution/?id="), 2u);
+  EXPECT_GE(CountPagesStartingWith(crawl, "/jobs/job/?id="), 2u);
+  EXPECT_GE(CountPagesStartingWith(crawl, "/stages/stage/?id="), 2u);
+  for (const char* jdbc_url : {"jdbc:postgresql://", "jdbc:mysql://"}) {
+    bool shown = false;
+    for (const auto& [path, body] : crawl.pages) {
+      shown = shown || (path.rfind("/connect/", 0) == 0 && body.find(jdbc_url) != std::string::npos);
+    }
+    EXPECT_TRUE(shown) << "no Connect page shows the plan of a read from " << jdbc_url;
+  }
+  RecordProperty("ui_pages_fetched", static_cast<int>(crawl.pages.size()));
+}
+
+}  // namespace
+}  // namespace sicoop::testing
