@@ -74,7 +74,7 @@ Status ApplyParameter(const std::string& key, const std::string& value, Connecti
 
 // Parses ";k=v;k=v" (the text after "/").
 Status ParseParameters(std::string_view text, ConnectionString& out) {
-  bool explicit_no_ssl = false;
+  bool explicit_no_ssl = false, explicit_ssl = false;
   std::map<std::string, bool> seen;
   size_t start = 0;
   while (start < text.size()) {
@@ -93,12 +93,14 @@ Status ParseParameters(std::string_view text, ConnectionString& out) {
     seen[key] = true;
     std::string value(item.substr(eq + 1));
     if (key == "use_ssl" && value == "false") explicit_no_ssl = true;
+    if (key == "use_ssl" && value == "true") explicit_ssl = true;
     SICOOP_RETURN_IF_ERROR(ApplyParameter(key, value, out));
   }
   if (!out.token.empty()) {
     // A bearer token is a credential: the format says it implies TLS, and it is never sent in clear.
     if (explicit_no_ssl) return Bad("a token is only sent over TLS; remove use_ssl=false");
     out.use_ssl = true;
+    out.use_ssl_implied = !explicit_ssl;
   }
   return Status::Ok();
 }

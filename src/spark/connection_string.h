@@ -22,6 +22,7 @@ struct ConnectionString {
   int port = 15002;
   std::string token;       // empty: no authentication header
   bool use_ssl = false;    // always true when a token is given
+  bool use_ssl_implied = false;  // true when only the token turned TLS on (no use_ssl given)
   std::string user_id;     // empty: the user running sicoop
   std::string user_agent;  // empty: "sicoop"
   std::string session_id;  // empty: a new random UUID per session

@@ -50,6 +50,11 @@ TEST(ConnectionStringTest, TokenImpliesTlsAndIsNeverShown) {
   EXPECT_EQ(endpoint.token, "s3cr3t==");  // '=' in a value (base64 padding) is part of it
   EXPECT_TRUE(endpoint.use_ssl);
   EXPECT_EQ(endpoint.Redacted(), "sc://spark.example.com:443/;token=***;use_ssl=true");
+  // The token alone turned TLS on (sicoop etl says so); with use_ssl=true the user asked for it.
+  EXPECT_TRUE(endpoint.use_ssl_implied);
+  EXPECT_FALSE(Parse("sc://h/;token=t;use_ssl=true").use_ssl_implied);
+  EXPECT_FALSE(Parse("sc://h/;use_ssl=true").use_ssl_implied);
+  EXPECT_FALSE(Parse("sc://h").use_ssl_implied);
 }
 
 TEST(ConnectionStringTest, SecretLookingExtraParametersAreRedacted) {

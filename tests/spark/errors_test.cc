@@ -89,7 +89,9 @@ TEST(ErrorsTest, FailedFetchFallsBackToTheErrorInfo) {
 
 TEST(ErrorsTest, PlainGrpcFailureNamesTheCode) {
   Status error = SparkErrorStatus(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "bad token"), nullptr);
-  EXPECT_EQ(error.message(), "Spark Connect call failed (UNAUTHENTICATED): bad token");
+  EXPECT_EQ(error.message(),
+            "Spark Connect call failed (UNAUTHENTICATED): bad token — the server refused the credentials: check the "
+            "token= of the Spark Connect URL");
 }
 
 }  // namespace

@@ -117,8 +117,13 @@ std::string MessageHead(const std::string& message) {
 Status SparkErrorStatus(const grpc::Status& status, const ErrorDetailsFetcher& fetch_details) {
   auto info = ErrorInfoOf(status);
   if (!info) {
+    // What refuses a missing or wrong token is often a gateway in front of Spark (a TLS proxy, an
+    // ingress), whose words say nothing of the URL.
+    const std::string hint = status.error_code() == grpc::StatusCode::UNAUTHENTICATED
+                                 ? " — the server refused the credentials: check the token= of the Spark Connect URL"
+                                 : "";
     return Status::Failure(std::string("Spark Connect call failed (") + CodeName(status.error_code()) +
-                           "): " + MessageHead(status.error_message()));
+                           "): " + MessageHead(status.error_message()) + hint);
   }
   std::string error_id = ErrorIdOf(status);
   if (!error_id.empty() && fetch_details) {
