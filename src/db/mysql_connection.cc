@@ -4,6 +4,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -164,7 +165,13 @@ class MysqlConnection : public Connection {
   Status Error(const std::string& what) {
     unsigned error = mysql_errno(mysql_);
     if (IsConnectionLost(error)) {
-      return Status::Failure("lost the connection to " + Describe() + ": " + mysql_error(mysql_) +
+      // Connector/C reports a read or write timeout as a lost connection too.
+      const std::string timeout = error == CR_SERVER_LOST ? " (or it sent nothing for " +
+                                                                std::to_string(url().timeouts.read.count()) +
+                                                                " s: stopped, overloaded or cut off; --db-timeout "
+                                                                "sets the wait)"
+                                                          : "";
+      return Status::Failure("lost the connection to " + Describe() + ": " + mysql_error(mysql_) + timeout +
                              " — the transaction was rolled back; check that the server is still running, then retry");
     }
     if (error == ER_NOT_ALLOWED_COMMAND || error == ER_LOAD_INFILE_CAPABILITY_DISABLED) {
@@ -177,6 +184,17 @@ class MysqlConnection : public Connection {
   MYSQL* mysql_;
 };
 
+// The URL's ssl-mode and ssl-ca in Connector/C's options, which cut differently: ENFORCE makes TLS
+// required, a CA file makes it verify the chain, VERIFY_SERVER_CERT adds the host name.
+void ApplyTls(MYSQL* mysql, const DbTls& tls) {
+  if (tls.mode == TlsMode::kDriverDefault) return;
+  my_bool enforce = tls.mode != TlsMode::kDisable;
+  my_bool verify_identity = tls.mode == TlsMode::kVerifyIdentity;
+  mysql_options(mysql, MYSQL_OPT_SSL_ENFORCE, &enforce);
+  mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_identity);
+  if (!tls.ca_file.empty()) mysql_options(mysql, MYSQL_OPT_SSL_CA, tls.ca_file.c_str());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Connection>> ConnectMysql(const DbUrl& url) {
@@ -185,26 +203,39 @@ Result<std::unique_ptr<Connection>> ConnectMysql(const DbUrl& url) {
   std::call_once(library_init, [] { mysql_library_init(0, nullptr, nullptr); });
   MYSQL* mysql = mysql_init(nullptr);
   if (mysql == nullptr) return Status::Failure("cannot connect to MySQL/MariaDB: out of memory");
-  unsigned int timeout = 10;
   unsigned int local_infile = 1;
   // A URL names host:port, so always TCP (for "localhost" the client would pick the Unix socket).
   mysql_protocol_type protocol = MYSQL_PROTOCOL_TCP;
   mysql_options(mysql, MYSQL_OPT_PROTOCOL, &protocol);
-  mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  // Connector/C bounds each wait on the socket, not a whole statement: a server that stops
+  // answering ends the call with CR_SERVER_LOST after the read timeout, while a long load that keeps
+  // moving never times out.
+  unsigned int connect_timeout = static_cast<unsigned>(url.timeouts.connect.count());
+  unsigned int read_timeout = static_cast<unsigned>(url.timeouts.read.count());
   // A LOAD DATA LOCAL whose session the server ended (KILL during an InnoDB bulk insert) can leave
-  // the client blocked writing to a peer that no longer reads. The server waits for a silent client
-  // just as long (net_read_timeout, 30 s by default).
-  unsigned int write_timeout = 30;
+  // the client blocked writing to a peer that no longer reads. A healthy server never stops reading
+  // for longer than it waits for a silent client itself (net_read_timeout, 30 s by default).
+  unsigned int write_timeout = std::min(read_timeout, 30u);
+  mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_options(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
   mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  ApplyTls(mysql, url.tls);
   if (mysql_real_connect(mysql, url.host.c_str(), url.user.c_str(), url.password.c_str(), url.database.c_str(),
                          static_cast<unsigned>(url.port), nullptr, CLIENT_MULTI_STATEMENTS) == nullptr) {
     const Status::Reason reason = ConnectFailureReason(mysql_errno(mysql));
+    const bool tls_failed = mysql_errno(mysql) == CR_SSL_CONNECTION_ERROR;
     std::string message = mysql_error(mysql);
+    // Lost during the handshake: the server accepted the connection and then said nothing.
+    if (mysql_errno(mysql) == CR_SERVER_LOST) {
+      message += " (no answer within " + std::to_string(connect_timeout) +
+                 " s: a stopped or overloaded server accepts the connection and stays silent; --db-timeout sets the "
+                 "wait)";
+    }
     mysql_close(mysql);
     return Status::Failure("cannot connect to MySQL/MariaDB at " + url.Endpoint() + " (database " + url.database +
-                               "): " + message + " — " + ConnectHint(reason),
+                               "): " + message + " — " + (tls_failed ? url.TlsFailureHint() : ConnectHint(reason)),
                            reason);
   }
   return std::unique_ptr<Connection>(new MysqlConnection(url, mysql));

@@ -133,7 +133,7 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
                            "); the end of its log:\n" + TailOfFile(log, 10));
   }
 
-  db::DbUrl admin{db::Dialect::kPostgres, "sicoop", server->password_, "127.0.0.1", server->port_, "postgres"};
+  db::DbUrl admin{db::Dialect::kPostgres, "sicoop", server->password_, "127.0.0.1", server->port_, "postgres", {}};
   SICOOP_ASSIGN_OR_RETURN(auto connection, db::Connect(admin));
   SICOOP_RETURN_IF_ERROR(connection->Execute("CREATE DATABASE sicoop"));
   return server;
