@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/db_timeout.h"
 #include "cli/options.h"
 #include "cli/source_database.h"
 #include "db/connection.h"
@@ -18,7 +19,7 @@ const CommandSpec kInitSpec = {
     "Creates the source schema (associado, conta, cartao, movimento, their keys and indexes) where it\n"
     "is missing; running it again changes nothing.",
     {{"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true},
-     DbPasswordFileOption()}};
+     DbPasswordFileOption(), kDbTimeoutOption}};
 
 const CommandSpec kSeedSpec = {
     "sicoop db seed --db URL [options]",
@@ -27,6 +28,7 @@ const CommandSpec kSeedSpec = {
     {
         {"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true},
         DbPasswordFileOption(),
+        kDbTimeoutOption,
         {"movimentos", "N", "card transactions to add (default: 50 per member, 5000 without --associados)", ""},
         {"associados", "N", "members to add (default: movimentos / 200, at least 100)", ""},
         {"seed", "S", "seed of the fictitious data: same seed, same rows", "1"},
@@ -44,6 +46,7 @@ constexpr const char* kDbUsage =
 
 Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, SourceDatabase(parsed, environment));
+  SICOOP_RETURN_IF_ERROR(ApplyDbTimeout(parsed, url));
   WarnOfAPasswordOnTheCommandLine(parsed);
   return db::Connect(url);
 }
