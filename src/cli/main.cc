@@ -42,14 +42,21 @@ int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& en
   return 2;
 }
 
-// Overwrites, in this process's own argument memory, the password of every database URL given as
-// an argument (alone or as --option=URL), as the mysql client does: /proc/PID/cmdline and `ps` show
-// that memory to every local user for as long as the process runs.
+// Overwrites, in this process's own argument memory, the password of every database URL and the
+// token of every Spark Connect URL (sc://...;token=...) given as an argument (alone or as
+// --option=URL), as the mysql client does: /proc/PID/cmdline and `ps` show that memory to every
+// local user for as long as the process runs.
 void HidePasswordsFromProcessListings(int argc, char** argv) {
+  constexpr const char* kToken = ";token=";
   for (int i = 1; i < argc; ++i) {
     char* text = argv[i];
     if (std::strncmp(text, "--", 2) == 0 && std::strchr(text, '=') != nullptr) text = std::strchr(text, '=') + 1;
     if (auto password = sicoop::db::UrlPasswordSpan(text)) std::memset(text + password->offset, '*', password->length);
+    if (std::strncmp(text, "sc://", 5) != 0) continue;
+    for (char* token = std::strstr(text, kToken); token != nullptr; token = std::strstr(token, kToken)) {
+      token += std::strlen(kToken);
+      std::memset(token, '*', std::strcspn(token, ";"));
+    }
   }
 }
 

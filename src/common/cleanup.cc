@@ -1,6 +1,7 @@
 #include "common/cleanup.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@
 namespace sicoop {
 namespace {
 
-enum class Action { kTerminateProcessGroup, kStopPostgresAndRemove };
+enum class Action { kTerminateProcessGroup, kStopPostgresAndRemove, kAskAndWait };
 
 // A slot is claimed (kFilling) by a registration, filled, then armed; the handler runs only armed
 // slots, so it never reads half-written paths.
@@ -25,11 +26,15 @@ struct Slot {
   std::atomic<int> state{kFree};
   Action action = Action::kTerminateProcessGroup;
   pid_t pid = 0;
+  int request_fd = -1;
+  int done_fd = -1;
+  int timeout_ms = 0;
   char pid_file[PATH_MAX] = {};
   char folder[PATH_MAX] = {};
 };
 
-// sicoop runs at most one PostgreSQL and one Spark server at a time; the rest is headroom.
+// sicoop runs at most one PostgreSQL, one Spark server and a Spark session or two at a time; the
+// rest is headroom.
 constexpr int kSlots = 8;
 Slot g_slots[kSlots];
 
@@ -86,6 +91,12 @@ void RunRegisteredActions() {
       case Action::kStopPostgresAndRemove:
         StopPostgresAndRemove(slot);
         break;
+      case Action::kAskAndWait: {
+        (void)!write(slot.request_fd, "!", 1);
+        pollfd done{slot.done_fd, POLLIN, 0};
+        poll(&done, 1, slot.timeout_ms);
+        break;
+      }
     }
   }
 }
@@ -142,6 +153,18 @@ CleanupRegistration CleanupRegistration::StopPostgresAndRemove(const std::string
   g_slots[slot].action = Action::kStopPostgresAndRemove;
   std::snprintf(g_slots[slot].pid_file, PATH_MAX, "%s", pid_file.c_str());
   std::snprintf(g_slots[slot].folder, PATH_MAX, "%s", folder.c_str());
+  g_slots[slot].state = kArmed;
+  return CleanupRegistration(slot);
+}
+
+CleanupRegistration CleanupRegistration::AskAndWait(int request_fd, int done_fd, int timeout_ms) {
+  if (request_fd < 0 || done_fd < 0) return CleanupRegistration();
+  int slot = ClaimSlot();
+  if (slot < 0) return CleanupRegistration();
+  g_slots[slot].action = Action::kAskAndWait;
+  g_slots[slot].request_fd = request_fd;
+  g_slots[slot].done_fd = done_fd;
+  g_slots[slot].timeout_ms = timeout_ms;
   g_slots[slot].state = kArmed;
   return CleanupRegistration(slot);
 }

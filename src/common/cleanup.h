@@ -1,6 +1,7 @@
 // Cleanup on terminating signals: the local servers sicoop starts (a Spark Connect server, a
-// throwaway PostgreSQL) must not outlive it when it is interrupted (SIGINT, SIGTERM, SIGHUP) or
-// aborts (SIGABRT: std::terminate, a failed assert). A registered action runs from the signal
+// throwaway PostgreSQL), and the Spark jobs it runs, must not outlive it when it is interrupted
+// (SIGINT, SIGTERM, SIGHUP) or aborts (SIGABRT: std::terminate, a failed assert). A registered
+// action runs from the signal
 // handler, then the signal does what it would have done without sicoop's handler (normally: end the
 // process). The actions are a closed set so that the handler runs only async-signal-safe code on
 // data stored when the action was registered.
@@ -23,6 +24,10 @@ class CleanupRegistration {
   // A fast shutdown of the PostgreSQL postmaster whose pid heads `pid_file` (SIGINT, SIGQUIT after
   // 10 s), then `rm -rf folder`. An action whose paths do not fit the registry is inactive.
   static CleanupRegistration StopPostgresAndRemove(const std::string& pid_file, const std::string& folder);
+
+  // Hands work that is not async-signal-safe (an RPC) to a thread that blocks the terminating
+  // signals: writes one byte to `request_fd`, then waits up to `timeout_ms` for a byte on `done_fd`.
+  static CleanupRegistration AskAndWait(int request_fd, int done_fd, int timeout_ms);
 
   CleanupRegistration() = default;
   CleanupRegistration(CleanupRegistration&& other) noexcept;

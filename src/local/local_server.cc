@@ -56,6 +56,11 @@ std::vector<std::string> ServerCommand(const SparkRuntime& runtime, const LocalS
       "--conf", "spark.connect.grpc.binding.port=" + std::to_string(port),
       "--conf", std::string("spark.driver.host=") + kLoopback,
       "--conf", std::string("spark.driver.bindAddress=") + kLoopback,
+      // The operations of a client that died (sicoop killed) stop when its session expires: 30 s
+      // after the client's last request (a live sicoop sends one every 10 s), checked every 2 s,
+      // instead of Spark's 60 minutes and 30 s (ARCHITECTURE.md, "Reattachable execution").
+      "--conf", "spark.connect.session.manager.defaultSessionTimeout=30s",
+      "--conf", "spark.connect.session.manager.maintenanceInterval=2s",
       // No web UI unless asked: nothing else listens, and it saves startup time. Progress comes over
       // Connect. Asked, on a port the UI binds itself (0), on 127.0.0.1 (SPARK_LOCAL_IP).
       "--conf", options.web_ui ? "spark.ui.port=0" : "spark.ui.enabled=false",

@@ -7,6 +7,7 @@ namespace sicoop::spark {
 Result<std::unique_ptr<SparkSession>> SparkSession::Connect(const ConnectionString& endpoint,
                                                             SessionOptions options) {
   SICOOP_ASSIGN_OR_RETURN(auto client, SparkConnectClient::Connect(endpoint, options.connect_timeout, options.user_name));
+  client->SetReattachTimeout(options.reattach_timeout);
   std::unique_ptr<SparkSession> session(new SparkSession(std::move(client)));
   // The first request creates the session on the server and proves that what listens there is
   // Spark Connect (and that the token, if any, is accepted).

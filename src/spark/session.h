@@ -30,6 +30,9 @@ struct SessionOptions {
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(20);
   // Spark SQL settings applied to the session once connected (spark.conf.set).
   std::map<std::string, std::string> conf;
+  // How long an action keeps reattaching to its running operation after the connection to the
+  // server broke, before it gives up (the operation is then released, which stops it).
+  std::chrono::milliseconds reattach_timeout = std::chrono::seconds(60);
   // The user the session is opened for when the connection string names none (user_id=...);
   // empty: the login name, else "sicoop". sicoop's commands pass $USER.
   std::string user_name;

@@ -6,10 +6,13 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -17,17 +20,21 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "cli/local_servers_support.h"
 #include "common/environment.h"
+#include "common/process.h"
 #include "db/db_url.h"
 #include "db/schema.h"
 #include "local/local_server.h"
 #include "seed/seed.h"
 #include "support/fresh_database.h"
+#include "support/ports.h"
 #include "support/run_sicoop.h"
+#include "support/test_servers.h"
 
 namespace sicoop::testing {
 namespace {
@@ -244,6 +251,38 @@ TEST_F(SparkUiTest, NoPageOfTheSparkUiShowsThePasswordOfAnEtl) {
     EXPECT_TRUE(shown) << "no Connect page shows the plan of a read from " << jdbc_url;
   }
   RecordProperty("ui_pages_fetched", static_cast<int>(crawl.pages.size()));
+}
+
+// The command line as `ps` and /proc/PID/cmdline show it to every local user: sicoop hides the
+// database password and the Spark Connect token in it as soon as it runs. The database port is
+// silent, so sicoop waits there, with its command line readable, until the test ends it.
+TEST(CommandLineTest, PasswordAndTokenAreHiddenFromProcessListings) {
+  HeldPort silent(HeldPort::Kind::kSilent);
+  ASSERT_GT(silent.port(), 0);
+  const fs::path root = MakeTestFolder("sicoop-command-line");
+  ProcessSpec spec;
+  spec.argv = {SicoopBinary(), "etl", "--db=postgresql://u:Secr3t-UNIQUE@127.0.0.1:" + std::to_string(silent.port()) + "/d",
+               "--spark", "sc://127.0.0.1:1/;token=Tok-UNIQUE;use_ssl=true", "--output", (root / "out").string()};
+  spec.log_file = (root / "sicoop.log").string();
+  auto pid = StartProcess(spec);
+  ASSERT_TRUE(pid.ok()) << pid.status().message();
+  // Once the process is sicoop (not the fork before its exec) and main has run, the URLs show
+  // asterisks where the secrets were; a command line that never does fails after the wait.
+  std::string command_line;
+  for (int look = 0; look < 500 && command_line.find("token=*") == std::string::npos; ++look) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    command_line = ReadWholeFile("/proc/" + std::to_string(*pid) + "/cmdline");
+    for (char& c : command_line) c = c == '\0' ? ' ' : c;
+  }
+  kill(*pid, SIGKILL);
+  waitpid(*pid, nullptr, 0);
+  const std::string printed = ReadWholeFile(root / "sicoop.log");
+  fs::remove_all(root);
+
+  EXPECT_NE(command_line.find("--db=postgresql://u:*************@127.0.0.1:"), std::string::npos) << command_line;
+  EXPECT_NE(command_line.find("sc://127.0.0.1:1/;token=**********;use_ssl=true"), std::string::npos) << command_line;
+  EXPECT_EQ(command_line.find("UNIQUE"), std::string::npos) << command_line;
+  EXPECT_EQ(printed.find("UNIQUE"), std::string::npos) << printed;
 }
 
 }  // namespace
