@@ -8,6 +8,7 @@
 #include "db/connection.h"
 #include "db/schema.h"
 #include "local/local_postgres.h"
+#include "pipeline/csv_output.h"
 #include "seed/seed.h"
 
 namespace sicoop::cli {
@@ -29,6 +30,7 @@ Status Demo(const std::vector<std::string>& args, const Environment& environment
   const ParsedOptions& parsed = *given;
   SICOOP_ASSIGN_OR_RETURN(int64_t movimentos, parsed.GetInt("movimentos", 0, 100000000));
   SICOOP_ASSIGN_OR_RETURN(int64_t seed, parsed.GetInt("seed", 0, INT64_MAX));
+  SICOOP_RETURN_IF_ERROR(pipeline::ValidateOutputDir(parsed.Get("output")));
   auto start = std::chrono::steady_clock::now();
 
   std::cerr << "sicoop demo: starting a throwaway PostgreSQL\n";

@@ -26,6 +26,7 @@ const CommandSpec kEtlSpec = {
 Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const Environment& environment) {
   pipeline::EtlOptions options;
   SICOOP_ASSIGN_OR_RETURN(options.source, SourceDatabase(parsed, environment));
+  SICOOP_RETURN_IF_ERROR(pipeline::ValidateOutputDir(parsed.Get("output")));
   options.output_dir = parsed.Get("output");
   std::string delimiter = parsed.Get("delimiter");
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateDelimiter(delimiter));

@@ -42,6 +42,8 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
   SICOOP_RETURN_IF_ERROR(pipeline::CheckOutputDir(options.output_dir));
   SICOOP_ASSIGN_OR_RETURN(auto source, db::Connect(options.source));
   SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
+  // Before Spark: a folder another run writes into fails this run at once.
+  SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock output_lock, pipeline::LockOutputDir(options.output_dir));
 
   std::optional<local::EmbeddedSpark> embedded;
   spark::ConnectionString target;
@@ -66,7 +68,7 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
       progress.Show(spark::FormatProgress(p.spark) + ", " + std::to_string(p.rows_written) + " rows written");
     };
   }
-  auto summary = pipeline::RunEtl(*session, *source, options, log, show_progress);
+  auto summary = pipeline::RunEtl(*session, *source, output_lock, options, log, show_progress);
   progress.Finish();
   // The file is published (or not) whatever the release says; a session left behind expires on
   // the server.

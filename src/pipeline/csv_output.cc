@@ -1,40 +1,44 @@
 #include "pipeline/csv_output.h"
 
 #include <fcntl.h>
-#include <signal.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <optional>
-#include <random>
 #include <vector>
-
-#include "common/numbers.h"
 
 namespace sicoop::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
+// The lock (DIR/.movimento_flat.lock) and the staging folders (DIR/.movimento_flat.staging-RUNID).
+constexpr const char* kLockName = "movimento_flat";
 constexpr const char* kStagingPrefix = ".movimento_flat.staging-";
 
 std::string ErrnoText() { return std::strerror(errno); }
 
-// Removes staging folders whose run (the pid in their name) is gone.
-void RemoveAbandonedStagingDirs(const fs::path& output_dir) {
+// Under the folder's lock every staging folder but ours belongs to a run that has ended.
+void RemoveAbandonedStagingDirs(const fs::path& output_dir, const fs::path& ours) {
   std::error_code ec;
   for (fs::directory_iterator it(output_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    if (name.rfind(kStagingPrefix, 0) != 0) continue;
-    std::string rest = name.substr(std::strlen(kStagingPrefix));
-    const std::optional<int64_t> pid = ParseInteger(rest.substr(0, rest.find('-')));
-    if (pid && *pid > 0 && *pid <= INT32_MAX && (kill(static_cast<pid_t>(*pid), 0) == 0 || errno == EPERM)) continue;
+    if (it->path().filename().string().rfind(kStagingPrefix, 0) != 0 || it->path() == ours) continue;
     std::error_code not_removed;  // left for the next run
     fs::remove_all(it->path(), not_removed);
   }
+}
+
+// Why a folder of the kernel's takes no folders of ours, for a message; empty for other filesystems.
+std::string KernelFilesystemNote(const fs::path& path) {
+  struct statfs info = {};
+  if (statfs(path.c_str(), &info) != 0) return "";
+  if (info.f_type == PROC_SUPER_MAGIC) return "; " + path.string() + " is the kernel's proc filesystem";
+  if (info.f_type == SYSFS_MAGIC) return "; " + path.string() + " is the kernel's sysfs";
+  return "";
 }
 
 Status WriteAll(int fd, const char* data, size_t size, const fs::path& path) {
@@ -110,6 +114,11 @@ Status ValidateDelimiter(std::string_view delimiter) {
   return Status::Ok();
 }
 
+Status ValidateOutputDir(std::string_view output_dir) {
+  if (output_dir.empty()) return Status::Usage("--output must name a folder, not be empty (for example --output out)");
+  return Status::Ok();
+}
+
 void CsvRecordCounter::Feed(std::string_view chunk) {
   for (char c : chunk) {
     // A doubled quote inside a quoted field toggles twice, which leaves the state unchanged.
@@ -120,7 +129,8 @@ void CsvRecordCounter::Feed(std::string_view chunk) {
 
 Status CheckOutputDir(const fs::path& output_dir) {
   std::error_code ec;
-  fs::path existing = fs::absolute(output_dir, ec);
+  const fs::path absolute = fs::absolute(output_dir, ec);
+  fs::path existing = absolute;
   while (!fs::exists(existing, ec) && existing.has_parent_path() && existing != existing.parent_path()) {
     existing = existing.parent_path();
   }
@@ -129,16 +139,21 @@ Status CheckOutputDir(const fs::path& output_dir) {
                            existing.string() + " is a file): give --output a folder path");
   }
   // Permission bits do not tell (root passes access(2) on /proc, a read-only mount, ...): try it.
-  fs::path probe = existing / (".sicoop-probe-" + std::to_string(getpid()));
-  if (mkdir(probe.c_str(), 0700) != 0) {
-    return Status::Failure("output folder " + output_dir.string() + " is not writable (" +
-                           existing.string() + ": " + ErrnoText() + "): choose a writable --output");
+  std::string probe = (existing / ".sicoop-probe-XXXXXX").string();
+  if (mkdtemp(probe.data()) == nullptr) {
+    const std::string reason = ErrnoText() + KernelFilesystemNote(existing);
+    if (existing == absolute) {
+      return Status::Failure("output folder " + output_dir.string() + " is not writable (" + reason +
+                             "): choose a writable --output");
+    }
+    return Status::Failure("cannot create the output folder " + output_dir.string() + ": " + existing.string() +
+                           " takes no new folders (" + reason + "): choose a writable --output");
   }
   rmdir(probe.c_str());
   return Status::Ok();
 }
 
-Result<StagingDir> StagingDir::Create(const fs::path& output_dir) {
+Result<FolderLock> LockOutputDir(const fs::path& output_dir) {
   std::error_code ec;
   if (fs::exists(output_dir, ec) && !fs::is_directory(output_dir, ec)) {
     return Status::Failure("output path " + output_dir.string() +
@@ -146,17 +161,19 @@ Result<StagingDir> StagingDir::Create(const fs::path& output_dir) {
   }
   fs::create_directories(output_dir, ec);
   if (ec) {
-    return Status::Failure("cannot create output folder " + output_dir.string() + ": " +
-                           ec.message() + " (choose a writable --output)");
-  }
-  RemoveAbandonedStagingDirs(output_dir);
-  std::random_device random;
-  fs::path path = output_dir / (kStagingPrefix + std::to_string(getpid()) + "-" +
-                                std::to_string(random() % 1000000));
-  if (!fs::create_directory(path, ec) || ec) {
-    return Status::Failure("output folder " + output_dir.string() + " is not writable: " +
-                           (ec ? ec.message() : std::string("staging folder already exists")) +
+    return Status::Failure("cannot create the output folder " + output_dir.string() + ": " + ec.message() +
                            " (choose a writable --output)");
+  }
+  return FolderLock::Acquire(output_dir, kLockName);
+}
+
+Result<StagingDir> StagingDir::Create(const FolderLock& lock) {
+  const fs::path path = lock.dir() / (kStagingPrefix + lock.run_id());
+  RemoveAbandonedStagingDirs(lock.dir(), path);
+  std::error_code ec;
+  if (!fs::create_directory(path, ec) || ec) {
+    return Status::Failure("cannot create the staging folder " + path.string() + ": " +
+                           (ec ? ec.message() : std::string("it exists already")) + " (choose a writable --output)");
   }
   // Spark executors may run as another user on a shared filesystem; the folder is ours to clean.
   fs::permissions(path, fs::perms::owner_all | fs::perms::group_all, ec);
@@ -174,7 +191,7 @@ StagingDir::~StagingDir() {
 }
 
 Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
-                           const fs::path& target) {
+                           const fs::path& target, int64_t expected_records) {
   SICOOP_ASSIGN_OR_RETURN(const std::vector<fs::path> parts, PartFiles(staging.parts()));
   fs::path temporary = staging.path() / target.filename();
   int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -190,6 +207,14 @@ Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
     status = Status::Failure("cannot flush " + temporary.string() + " to disk: " + ErrnoText());
   }
   close(fd);
+  if (status.ok() && counter.records() != expected_records) {
+    status = Status::Failure(
+        "the part files in " + staging.parts().string() + " hold " + std::to_string(counter.records()) +
+        " rows, but Spark counted " + std::to_string(expected_records) +
+        " rows as it wrote them: something changed the staging folder while Spark wrote it (another "
+        "program, or a run on a host whose file locks do not reach this filesystem); " + target.string() +
+        " was not replaced: run again");
+  }
   if (status.ok() && rename(temporary.c_str(), target.c_str()) != 0) {
     status = Status::Failure("cannot move " + temporary.string() + " to " + target.string() + ": " +
                              ErrnoText());

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "pipeline/folder_lock.h"
 
 namespace sicoop::pipeline {
 
@@ -24,9 +25,17 @@ std::map<std::string, std::string> SparkCsvOptions(char delimiter);
 // A delimiter the CSV can carry unambiguously: one byte, not '"', CR or LF. Usage error otherwise.
 Status ValidateDelimiter(std::string_view delimiter);
 
+// An --output that names a folder: not empty. Usage error otherwise.
+Status ValidateOutputDir(std::string_view output_dir);
+
 // Checks, leaving nothing behind, that `output_dir` is a writable folder or can be created as
-// one. Lets a run fail on a bad --output before it connects to anything.
+// one. Lets a run fail on a bad --output before it connects to anything. A failure names the path
+// as given and the reason of the step that failed.
 Status CheckOutputDir(const std::filesystem::path& output_dir);
+
+// Creates `output_dir` when missing and takes its lock (folder_lock.h): one run at a time writes
+// movimento_flat.csv in a folder. Fails naming the run that holds it.
+Result<FolderLock> LockOutputDir(const std::filesystem::path& output_dir);
 
 // Counts CSV records in a stream fed in arbitrary chunks: line ends inside quoted fields do not end
 // a record.
@@ -40,13 +49,15 @@ class CsvRecordCounter {
   int64_t records_ = 0;
 };
 
-// A hidden folder inside the output folder for one run's intermediate files; removed with all its
-// content when destroyed. Folders left by runs that were killed are removed by the next run.
+// A hidden folder inside the output folder for one run's intermediate files, named by the run's
+// id; removed with all its content when destroyed. Only the holder of the folder's lock makes one,
+// so every other staging folder there belongs to a run that has ended (killed, or on a host that
+// died): Create removes them.
 class StagingDir {
  public:
-  // Creates `output_dir` when missing and the staging folder in it. Fails with a message naming the
-  // path when the output is a file, cannot be created, or is not writable.
-  static Result<StagingDir> Create(const std::filesystem::path& output_dir);
+  // Creates the staging folder of `lock`'s run in the locked folder. Fails naming the path when it
+  // cannot be created.
+  static Result<StagingDir> Create(const FolderLock& lock);
   StagingDir(StagingDir&& other) noexcept;
   StagingDir& operator=(StagingDir&&) = delete;
   ~StagingDir();
@@ -62,9 +73,11 @@ class StagingDir {
 
 // Writes `header` + '\n' and then the part files of `staging.parts()` (part-*, in name order, which
 // is Spark's partition order) into a temporary file in the staging folder, flushes it to disk, and
-// renames it to `target` (which must be on the same filesystem). Returns the number of data records.
-// On failure `target` is left as it was.
+// renames it to `target` (which must be on the same filesystem). The data records must number
+// `expected_records` (what Spark counted as it wrote them): a file with any other count is not
+// published, and the failure gives both numbers. Returns the number of data records. On failure
+// `target` is left as it was.
 Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
-                           const std::filesystem::path& target);
+                           const std::filesystem::path& target, int64_t expected_records);
 
 }  // namespace sicoop::pipeline

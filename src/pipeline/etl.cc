@@ -58,14 +58,26 @@ Status RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
   return Status::Ok();
 }
 
+// The count of the observation on the write. Spark sends it after the job; a server that did not
+// (its listener late by more than the 100 ms Spark waits for it) leaves nothing to check against.
+Result<int64_t> RowsCounted(const spark::Observation& counted) {
+  std::optional<int64_t> rows;
+  if (const auto& metrics = counted.Get(); metrics && metrics->count("rows") == 1) rows = ParseInteger(metrics->at("rows"));
+  if (!rows || *rows < 0) {
+    return Status::Failure("Spark wrote the flat view but did not report how many rows it wrote, so the file "
+                           "cannot be checked and was not published: run again");
+  }
+  return *rows;
+}
+
 }  // namespace
 
-Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const EtlOptions& options,
-                          const std::function<void(const std::string&)>& log,
+Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const FolderLock& lock,
+                          const EtlOptions& options, const std::function<void(const std::string&)>& log,
                           const std::function<void(const EtlProgress&)>& progress) {
   EtlSummary summary;
   auto start = Clock::now();
-  SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(options.output_dir));
+  SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(lock));
   SICOOP_RETURN_IF_ERROR(RegisterSourceViews(spark, source, options, summary, log));
   summary.seconds_plan = SecondsSince(start);
 
@@ -80,7 +92,11 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
   std::error_code error;
   const std::filesystem::path parts_dir = std::filesystem::absolute(staging.parts(), error);
   if (error) return Status::Failure("cannot resolve the staging folder " + staging.parts().string() + ": " + error.message());
+  // Spark counts the rows in the job that writes them (an observation on the write's input: only
+  // tasks that succeeded, each partition once), so the published file can be checked against it.
+  spark::Observation counted("sicoop_rows_written");
   Status written = spark.Sql(FlatViewSql(options.card_number))
+                       .Observe(counted, {"count(1) AS rows"})
                        .Write()
                        .Format("csv")
                        .Mode("overwrite")
@@ -88,12 +104,13 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
                        .Save(parts_dir.string());
   spark.SetProgressHandler({});
   if (!written.ok()) return written.WithContext("Spark could not write the flat view");
+  SICOOP_ASSIGN_OR_RETURN(const int64_t spark_rows, RowsCounted(counted));
   summary.seconds_spark = SecondsSince(start);
 
   start = Clock::now();
   summary.file = options.output_dir / kFlatFileName;
   SICOOP_ASSIGN_OR_RETURN(summary.rows_written,
-                          PublishCsv(staging, FlatViewHeader(options.delimiter), summary.file));
+                          PublishCsv(staging, FlatViewHeader(options.delimiter), summary.file, spark_rows));
   summary.seconds_publish = SecondsSince(start);
   return summary;
 }

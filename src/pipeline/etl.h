@@ -13,6 +13,7 @@
 #include "db/connection.h"
 #include "db/db_url.h"
 #include "pipeline/flat_view.h"
+#include "pipeline/folder_lock.h"
 #include "spark/execution_progress.h"
 #include "spark/session.h"
 
@@ -28,7 +29,7 @@ struct EtlOptions {
 
 struct EtlSummary {
   std::filesystem::path file;                  // the published movimento_flat.csv
-  int64_t rows_written = 0;                    // data rows, header excluded
+  int64_t rows_written = 0;                    // data rows, header excluded; what Spark counted too
   std::map<std::string, int64_t> source_rows;  // rows per source table when the run started
   double seconds_plan = 0;                     // schema check and table bounds in the source
   double seconds_spark = 0;                    // extract, join, sort and write in Spark
@@ -43,11 +44,13 @@ struct EtlProgress {
 
 // Runs the ETL. `source` is an open connection to options.source, whose schema the caller has
 // checked (db::CheckSchema); it gives the key bounds that partition the JDBC reads. `spark` is a
-// connected session. `log` receives one line per phase; `progress`, when set, each
-// progress report of the Spark write. On failure the previous DIR/movimento_flat.csv, if any, is
-// untouched and no intermediate file stays in DIR.
-Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const EtlOptions& options,
-                          const std::function<void(const std::string&)>& log,
+// connected session. `lock` is the caller's lock on options.output_dir (LockOutputDir), held until
+// RunEtl returns. `log` receives one line per phase; `progress`, when set, each progress report of
+// the Spark write. The file is published only when its rows are as many as Spark counted while
+// writing them. On failure the previous DIR/movimento_flat.csv, if any, is untouched and no
+// intermediate file stays in DIR.
+Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const FolderLock& lock,
+                          const EtlOptions& options, const std::function<void(const std::string&)>& log,
                           const std::function<void(const EtlProgress&)>& progress = {});
 
 }  // namespace sicoop::pipeline

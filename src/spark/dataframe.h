@@ -3,6 +3,9 @@
 //
 // A DataFrame refers to the SparkSession that made it, which must outlive it. Copies are cheap and
 // share the (immutable) plan.
+//
+// Observation, as in PySpark: named aggregates computed by the job of an action while its rows flow
+// through the plan, delivered with the action's results instead of costing another job.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +18,7 @@
 #include "common/status.h"
 
 namespace spark::connect {
+class Plan;
 class Relation;
 }  // namespace spark::connect
 
@@ -22,6 +26,7 @@ namespace sicoop::spark {
 
 class SparkSession;
 class DataFrameWriter;
+struct ExecuteResult;
 
 // A collected result. Every cell is text, or nullopt for SQL NULL: integers and decimals in plain
 // decimal notation ("-50.00", never an exponent), doubles in the shortest plain decimal that reads
@@ -31,6 +36,26 @@ using Row = std::vector<std::optional<std::string>>;
 struct Rows {
   std::vector<std::string> columns;
   std::vector<Row> rows;
+};
+
+// Metrics that an action fills in (see DataFrame::Observe). Copies share the values, so the caller
+// keeps one and reads it after the action.
+class Observation {
+ public:
+  explicit Observation(std::string name);
+
+  const std::string& name() const { return state_->name; }
+  // Each metric by its alias, as text (as in Row): nullopt until an action ran a plan observed by
+  // this Observation and Spark reported its metrics.
+  const std::optional<std::map<std::string, std::string>>& Get() const { return state_->values; }
+
+ private:
+  friend class DataFrame;
+  struct State {
+    std::string name;
+    std::optional<std::map<std::string, std::string>> values;
+  };
+  std::shared_ptr<State> state_;
 };
 
 class DataFrame {
@@ -48,14 +73,26 @@ class DataFrame {
   // The number of rows.
   Result<int64_t> Count();
 
+  // This DataFrame with `observation`'s metrics computed over its rows: SQL aggregate expressions,
+  // each with an alias ("count(1) AS rows"). The action that runs the returned DataFrame (Collect,
+  // Write().Save) fills `observation` in. Spark counts in the same job, from the tasks that
+  // succeeded; a name is observed once per action.
+  DataFrame Observe(const Observation& observation, const std::vector<std::string>& metrics) const;
+
   DataFrameWriter Write() const;
 
   SparkSession& session() const { return *session_; }
   const ::spark::connect::Relation& relation() const { return *relation_; }
 
  private:
+  friend class DataFrameWriter;
+  // Executes `plan` (this DataFrame's or a command over it) and fills in this DataFrame's
+  // observations from what Spark reported.
+  Result<ExecuteResult> Execute(const ::spark::connect::Plan& plan) const;
+
   SparkSession* session_;
   std::shared_ptr<const ::spark::connect::Relation> relation_;
+  std::vector<Observation> observations_;
 };
 
 // Writes a DataFrame to files, as DataFrame.write in PySpark. Setters return *this for chaining.

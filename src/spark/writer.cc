@@ -44,7 +44,7 @@ Status DataFrameWriter::Save(const std::string& path) {
   write->set_path(path);
   write->set_mode(mode);
   for (const auto& [key, value] : options_) (*write->mutable_options())[key] = value;
-  return frame_.session().client().Execute(plan).status();
+  return frame_.Execute(plan).status();
 }
 
 }  // namespace sicoop::spark

@@ -68,6 +68,8 @@ INSTANTIATE_TEST_SUITE_P(
         UsageErrorCase{"MemoryWithoutAUnit", {"spark", "start", "--memory", "lots"}, "--memory"},
         UsageErrorCase{"EtlWithoutDb", {"etl", "--output", "x"}, "--db"},
         UsageErrorCase{"EtlWithoutOutput", {"etl", "--db", kUrl}, "--output"},
+        UsageErrorCase{"EmptyOutput", {"etl", "--db", kUrl, "--output", ""}, "--output must name a folder"},
+        UsageErrorCase{"DemoEmptyOutput", {"demo", "--output="}, "--output must name a folder"},
         UsageErrorCase{"InitWithoutDb", {"db", "init"}, "--db"},
         UsageErrorCase{"TwoCharacterDelimiter", Etl({"--delimiter", ";;"}), "--delimiter"},
         UsageErrorCase{"UnknownCardNumberMode", Etl({"--card-number", "partial"}), "--card-number"},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "support/files.h"
@@ -21,6 +22,15 @@ class CsvOutputTest : public ::testing::Test {
     root_ = testing::MakeTestFolder("sicoop-csv-output");
   }
   void TearDown() override { fs::remove_all(root_); }
+
+  // The lock of `dir`, created when missing; nullopt (and the test failed) when it could not be had.
+  static std::optional<FolderLock> Lock(const fs::path& dir) {
+    auto lock = LockOutputDir(dir);
+    EXPECT_TRUE(lock.ok()) << lock.status().message();
+    if (!lock.ok()) return std::nullopt;
+    return std::move(*lock);
+  }
+
   fs::path root_;
 };
 
@@ -65,22 +75,26 @@ TEST(CsvRecordCounterTest, ChunkBoundariesDoNotMatter) {
 }
 
 TEST_F(CsvOutputTest, PublishJoinsPartsInOrderBehindOneHeader) {
-  auto staging = StagingDir::Create(root_ / "out");
+  auto lock = Lock(root_ / "out");
+  ASSERT_TRUE(lock);
+  auto staging = StagingDir::Create(*lock);
   ASSERT_TRUE(staging.ok()) << staging.status().message();
   fs::create_directories(staging->parts());
   WriteFile(staging->parts() / "part-00001-x-c000.csv", "3,c\n");
   WriteFile(staging->parts() / "part-00000-x-c000.csv", "1,a\n2,\"b\nb\"\n");
   WriteFile(staging->parts() / "_SUCCESS", "");
-  auto rows = PublishCsv(*staging, "n,s", root_ / "out" / kFlatFileName);
+  auto rows = PublishCsv(*staging, "n,s", root_ / "out" / kFlatFileName, 3);
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   EXPECT_EQ(*rows, 3);
   EXPECT_EQ(testing::ReadWholeFile(root_ / "out" / kFlatFileName), "n,s\n1,a\n2,\"b\nb\"\n3,c\n");
 }
 
 TEST_F(CsvOutputTest, NoPartsGiveTheHeaderAlone) {
-  auto staging = StagingDir::Create(root_);
+  auto lock = Lock(root_);
+  ASSERT_TRUE(lock);
+  auto staging = StagingDir::Create(*lock);
   ASSERT_TRUE(staging.ok());
-  auto rows = PublishCsv(*staging, "n,s", root_ / kFlatFileName);
+  auto rows = PublishCsv(*staging, "n,s", root_ / kFlatFileName, 0);
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(*rows, 0);
   EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "n,s\n");
@@ -88,11 +102,13 @@ TEST_F(CsvOutputTest, NoPartsGiveTheHeaderAlone) {
 
 TEST_F(CsvOutputTest, StagingFolderDisappearsAndOnlyTheCsvStays) {
   {
-    auto staging = StagingDir::Create(root_);
+    auto lock = Lock(root_);
+    ASSERT_TRUE(lock);
+    auto staging = StagingDir::Create(*lock);
     ASSERT_TRUE(staging.ok());
     fs::create_directories(staging->parts());
     WriteFile(staging->parts() / "part-00000.csv", "1\n");
-    ASSERT_TRUE(PublishCsv(*staging, "n", root_ / kFlatFileName).ok());
+    ASSERT_TRUE(PublishCsv(*staging, "n", root_ / kFlatFileName, 1).ok());
   }
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(root_)) names.push_back(entry.path().filename());
@@ -101,21 +117,65 @@ TEST_F(CsvOutputTest, StagingFolderDisappearsAndOnlyTheCsvStays) {
 
 TEST_F(CsvOutputTest, FailedPublishLeavesThePreviousFile) {
   WriteFile(root_ / kFlatFileName, "previous\n");
-  auto staging = StagingDir::Create(root_);
+  auto lock = Lock(root_);
+  ASSERT_TRUE(lock);
+  auto staging = StagingDir::Create(*lock);
   ASSERT_TRUE(staging.ok());
   fs::create_directories(staging->parts() / "part-00000-is-a-folder.csv");
-  auto rows = PublishCsv(*staging, "n", root_ / kFlatFileName);
+  auto rows = PublishCsv(*staging, "n", root_ / kFlatFileName, 0);
   EXPECT_FALSE(rows.ok());
   EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "previous\n");
 }
 
-TEST_F(CsvOutputTest, AbandonedStagingFoldersOfDeadRunsAreRemoved) {
-  // pid 2^22+1 is above Linux's pid_max default, so no process has it.
-  fs::path abandoned = root_ / ".movimento_flat.staging-4194305-1";
-  fs::create_directories(abandoned / "parts");
-  auto staging = StagingDir::Create(root_);
+// Part files that lost rows after Spark wrote them (the fault of two runs sharing a staging
+// folder): fewer records than Spark counted, so the previous file stays.
+TEST_F(CsvOutputTest, FewerRowsThanSparkCountedFailGivingBothAndKeepThePreviousFile) {
+  WriteFile(root_ / kFlatFileName, "previous\n");
+  {
+    auto lock = Lock(root_);
+    ASSERT_TRUE(lock);
+    auto staging = StagingDir::Create(*lock);
+    ASSERT_TRUE(staging.ok());
+    fs::create_directories(staging->parts());
+    WriteFile(staging->parts() / "part-00000.csv", "1\n2\n\"3\n3\"\n");
+    auto rows = PublishCsv(*staging, "n", root_ / kFlatFileName, 5);
+    ASSERT_FALSE(rows.ok());
+    EXPECT_NE(rows.status().message().find("hold 3 rows, but Spark counted 5 rows"), std::string::npos)
+        << rows.status().message();
+    EXPECT_NE(rows.status().message().find((root_ / kFlatFileName).string() + " was not replaced"), std::string::npos)
+        << rows.status().message();
+    EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "previous\n");
+    EXPECT_FALSE(PublishCsv(*staging, "n", root_ / kFlatFileName, 2).ok()) << "more rows than counted";
+  }
+  EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "previous\n");
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(root_)) names.push_back(entry.path().filename());
+  EXPECT_EQ(names, std::vector<std::string>{kFlatFileName}) << "the staging folder and the lock go";
+}
+
+TEST_F(CsvOutputTest, StagingFolderIsNamedByTheRunId) {
+  auto lock = Lock(root_);
+  ASSERT_TRUE(lock);
+  auto staging = StagingDir::Create(*lock);
   ASSERT_TRUE(staging.ok());
-  EXPECT_FALSE(fs::exists(abandoned));
+  EXPECT_EQ(staging->path(), root_ / (".movimento_flat.staging-" + lock->run_id()));
+}
+
+// Under the lock every other staging folder is a dead run's, whatever its name says: the pid of a
+// live process here (1) in an old-style name, or another run id.
+TEST_F(CsvOutputTest, UnderTheLockEveryOtherStagingFolderIsRemoved) {
+  const fs::path old_style = root_ / ".movimento_flat.staging-1-123456";
+  const fs::path other_run = root_ / ".movimento_flat.staging-0123456789abcdef0123456789abcdef";
+  fs::create_directories(old_style / "parts");
+  fs::create_directories(other_run / "parts");
+  WriteFile(root_ / "unrelated.txt", "kept");
+  auto lock = Lock(root_);
+  ASSERT_TRUE(lock);
+  auto staging = StagingDir::Create(*lock);
+  ASSERT_TRUE(staging.ok());
+  EXPECT_FALSE(fs::exists(old_style));
+  EXPECT_FALSE(fs::exists(other_run));
+  EXPECT_TRUE(fs::exists(root_ / "unrelated.txt"));
 }
 
 TEST_F(CsvOutputTest, AFileAsOutputIsRefusedWithItsPath) {
@@ -124,15 +184,29 @@ TEST_F(CsvOutputTest, AFileAsOutputIsRefusedWithItsPath) {
   ASSERT_FALSE(check.ok());
   EXPECT_NE(check.message().find("file.txt"), std::string::npos) << check.message();
   EXPECT_FALSE(CheckOutputDir(root_ / "file.txt" / "below").ok());
-  EXPECT_FALSE(StagingDir::Create(root_ / "file.txt").ok());
+  EXPECT_FALSE(LockOutputDir(root_ / "file.txt").ok());
 }
 
 TEST_F(CsvOutputTest, MissingOutputFolderIsFineAndCreatedOnDemand) {
   EXPECT_TRUE(CheckOutputDir(root_ / "a" / "b").ok());
   EXPECT_FALSE(fs::exists(root_ / "a"));
-  auto staging = StagingDir::Create(root_ / "a" / "b");
-  ASSERT_TRUE(staging.ok());
+  auto lock = Lock(root_ / "a" / "b");
+  ASSERT_TRUE(lock);
   EXPECT_TRUE(fs::is_directory(root_ / "a" / "b"));
+}
+
+TEST(OutputDirTest, AnEmptyOutputIsAUsageError) {
+  EXPECT_TRUE(ValidateOutputDir("").is_usage());
+  EXPECT_TRUE(ValidateOutputDir("out").ok());
+}
+
+// The message names the path as given and why it cannot be made, not only the folder above it.
+TEST(OutputDirTest, AnUncreatableFolderIsNamedAsGivenWithTheReason) {
+  Status check = CheckOutputDir("/proc/x");
+  ASSERT_FALSE(check.ok());
+  EXPECT_EQ(check.message(),
+            "cannot create the output folder /proc/x: /proc takes no new folders (No such file or directory; "
+            "/proc is the kernel's proc filesystem): choose a writable --output");
 }
 
 }  // namespace

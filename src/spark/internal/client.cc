@@ -414,10 +414,12 @@ Result<ExecuteResult> SparkConnectClient::Execute(const proto::Plan& plan) {
         ReportProgress(response.execution_progress());
         break;
       default:
-        // Metrics, observed metrics and command results carry nothing sicoop uses; ResultComplete
-        // is the reattachable execution's own business.
+        // Metrics and command results carry nothing sicoop uses; ResultComplete is the reattachable
+        // execution's own business.
         break;
     }
+    // Not part of the response type: a command's observed metrics come in a response of their own.
+    for (const auto& metrics : response.observed_metrics()) result.observed_metrics.push_back(metrics);
   }
   return result;
 }

@@ -25,6 +25,8 @@ namespace proto = ::spark::connect;
 struct ExecuteResult {
   std::vector<std::string> arrow_batches;  // each an Arrow IPC stream: schema + one record batch
   std::vector<std::string> column_names;   // from the result schema, when the server sent one
+  // The metrics of the plan's CollectMetrics relations (DataFrame::Observe), one entry per name.
+  std::vector<proto::ExecutePlanResponse::ObservedMetrics> observed_metrics;
 };
 
 class SparkConnectClient {
