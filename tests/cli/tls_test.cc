@@ -159,6 +159,7 @@ TEST_F(TlsTest, SparkConnectThroughATlsProxyWithABearerToken) {
   EXPECT_EQ(untrusted.exit_code, 1) << untrusted.output;
   EXPECT_NE(untrusted.output.find("localhost:" + std::to_string(proxy.port())), std::string::npos) << untrusted.output;
   EXPECT_NE(untrusted.output.find("its certificate is trusted"), std::string::npos) << untrusted.output;
+  EXPECT_NE(untrusted.output.find("GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"), std::string::npos) << untrusted.output;
   EXPECT_EQ(untrusted.output.find(token), std::string::npos) << untrusted.output;
 }
 
