@@ -113,7 +113,8 @@ Status AwaitHandshake(const ConnectionString& endpoint, std::chrono::millisecond
                                       Seconds(timeout);
   const std::string check =
       endpoint.use_ssl ? "check the port, that the server uses TLS (use_ssl=true, which a token= implies) and that "
-                         "its certificate is trusted for this host name"
+                         "its certificate is trusted for this host name (for a private CA: "
+                         "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=its PEM file)"
                        : "check the port, and whether the server wants TLS (use_ssl=true)";
   return Status::Failure(cannot + found + ": it is not a Spark Connect server, or not one sicoop can talk to; " + check);
 }
