@@ -6,7 +6,9 @@
 #include <functional>
 #include <iostream>
 
+#include "common/process.h"
 #include "db/connection.h"
+#include "db/jdbc_trust_store.h"
 #include "db/schema.h"
 #include "local/local_server.h"
 #include "pipeline/csv_output.h"
@@ -30,6 +32,26 @@ void PrintSummary(const pipeline::EtlSummary& summary) {
               summary.seconds_plan, summary.seconds_spark, summary.seconds_publish);
 }
 
+// MySQL Connector/J reads no PEM CA (db/jdbc_trust_store.h): for an ssl-ca, a trust store of its
+// certificates, made with the JDK's keytool in a folder of this run inside the output folder, which
+// Spark reaches at the same path wherever it runs since it writes its parts there.
+Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const pipeline::EtlOptions& options,
+                                                              const Environment& environment) {
+  if (options.source.dialect != db::Dialect::kMysql || options.source.tls.ca_file.empty()) {
+    return std::optional<db::JdbcTrustStore>();
+  }
+  const std::string keytool = environment.java_home.empty()
+                                  ? FindOnPath("keytool")
+                                  : (std::filesystem::path(environment.java_home) / "bin" / "keytool").string();
+  if (keytool.empty()) {
+    return Status::Failure("ssl-ca needs the JDK's keytool to make the JDBC trust store, and there is no keytool on "
+                           "PATH: run scripts/setup.sh, or set JAVA_HOME to a JDK");
+  }
+  SICOOP_ASSIGN_OR_RETURN(db::JdbcTrustStore store,
+                          db::JdbcTrustStore::Make(options.source.tls.ca_file, options.output_dir, keytool));
+  return std::optional<db::JdbcTrustStore>(std::move(store));
+}
+
 }  // namespace
 
 Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options,
@@ -44,6 +66,9 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
   SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
   // Before Spark: a folder another run writes into fails this run at once.
   SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock output_lock, pipeline::LockOutputDir(options.output_dir));
+  SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store, MakeJdbcTrustStore(options, environment));
+  pipeline::EtlOptions run_options = options;
+  if (trust_store) run_options.source.tls.jdbc_trust_store = trust_store->path().string();
 
   std::optional<local::EmbeddedSpark> embedded;
   spark::ConnectionString target;
@@ -68,7 +93,7 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
       progress.Show(spark::FormatProgress(p.spark) + ", " + std::to_string(p.rows_written) + " rows written");
     };
   }
-  auto summary = pipeline::RunEtl(*session, *source, output_lock, options, log, show_progress);
+  auto summary = pipeline::RunEtl(*session, *source, output_lock, run_options, log, show_progress);
   progress.Finish();
   // The file is published (or not) whatever the release says; a session left behind expires on
   // the server.
