@@ -1,11 +1,15 @@
 #include "spark/session.h"
 
+#include <algorithm>
+
+#include "spark/internal/channel.h"
 #include "spark/internal/client.h"
 
 namespace sicoop::spark {
 
 Result<std::unique_ptr<SparkSession>> SparkSession::Connect(const ConnectionString& endpoint,
                                                             SessionOptions options) {
+  SICOOP_RETURN_IF_ERROR(AwaitHandshake(endpoint, std::min(options.handshake_timeout, options.connect_timeout)));
   SICOOP_ASSIGN_OR_RETURN(auto client, SparkConnectClient::Connect(endpoint, options.connect_timeout, options.user_name));
   client->SetReattachTimeout(options.reattach_timeout);
   std::unique_ptr<SparkSession> session(new SparkSession(std::move(client)));

@@ -28,6 +28,10 @@ class SparkConnectClient;
 struct SessionOptions {
   // How long Connect waits for the endpoint to accept the connection and answer.
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(20);
+  // How long the endpoint may take to complete the connection's handshake (TCP, TLS, HTTP/2), which
+  // a Spark Connect server does in milliseconds: a listener that accepts and says nothing is found
+  // out after this (or connect_timeout, when shorter). A refused or garbled handshake fails at once.
+  std::chrono::milliseconds handshake_timeout = std::chrono::seconds(5);
   // Spark SQL settings applied to the session once connected (spark.conf.set).
   std::map<std::string, std::string> conf;
   // How long an action keeps reattaching to its running operation after the connection to the
