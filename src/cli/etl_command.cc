@@ -1,4 +1,6 @@
 
+#include <iostream>
+
 #include "cli/commands.h"
 #include "cli/etl_run.h"
 #include "cli/options.h"
@@ -49,6 +51,12 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
     SICOOP_ASSIGN_OR_RETURN(endpoint, spark::ParseConnectionString(parsed.Get("spark")));
   }
   WarnOfAPasswordOnTheCommandLine(parsed);
+  if (endpoint && endpoint->use_ssl_implied) {
+    // Spark Connect's rule, which a user who left use_ssl out may not know: a plain-text server
+    // would then fail the TLS handshake.
+    std::cerr << "sicoop: note: --spark has a token and no use_ssl, so TLS is on (in Spark Connect a token= implies "
+                 "use_ssl=true)\n";
+  }
   return RunEtlAndReport(options, endpoint, environment).status();
 }
 
