@@ -35,6 +35,7 @@ void RemoveAbandonedRunFolders(const fs::path& shared_dir) {
 bool Answers(const spark::ConnectionString& endpoint) {
   spark::SessionOptions probe;
   probe.connect_timeout = std::chrono::seconds(30);
+  probe.handshake_timeout = probe.connect_timeout;  // a JVM in a long pause is slow even to shake hands
   auto session = spark::SparkSession::Connect(endpoint, probe);
   return session.ok() && (*session)->Close().ok();
 }
