@@ -23,6 +23,7 @@ const CommandSpec kEtlSpec = {
         {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
         {"card-number", "MODE", "masked (all but the last four digits as *) or full", "masked"},
         {"partitions", "N", "JDBC partitions for movimento; 0 derives them from its size", "0"},
+        {"spreadsheet-safe", "", "prefix ' to text cells starting with = + - @ tab or CR (formula injection); changes data", ""},
     }};
 
 Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const Environment& environment) {
@@ -38,6 +39,7 @@ Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const E
   options.card_number = *card == "full" ? pipeline::CardNumberMode::kFull : pipeline::CardNumberMode::kMasked;
   SICOOP_ASSIGN_OR_RETURN(int64_t partitions, parsed.GetInt("partitions", 0, 10000));
   options.partitions = static_cast<int>(partitions);
+  options.spreadsheet_safe = parsed.Has("spreadsheet-safe");
   return options;
 }
 

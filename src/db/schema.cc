@@ -1,7 +1,11 @@
 #include "db/schema.h"
 
+#include <initializer_list>
+#include <map>
 #include <set>
 #include <utility>
+
+#include "common/numbers.h"
 
 namespace sicoop::db {
 namespace {
@@ -79,30 +83,128 @@ Status InitSchema(Connection& connection) {
   return Status::Ok();
 }
 
+namespace {
+
+std::optional<int64_t> ParseOptionalInteger(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return ParseInteger(*text);
+}
+
+bool OneOf(const std::string& value, std::initializer_list<const char*> choices) {
+  for (const char* choice : choices) {
+    if (value == choice) return true;
+  }
+  return false;
+}
+
+// The family a declared type belongs to, as a message names it.
+const char* ExpectedFamily(ColumnType::Kind kind) {
+  switch (kind) {
+    case ColumnType::Kind::kInt:
+    case ColumnType::Kind::kBigInt:
+      return "an integer type (SMALLINT, INTEGER, BIGINT)";
+    case ColumnType::Kind::kDecimal12_2:
+      return "a decimal with at most 2 fraction digits (NUMERIC(12,2) or DECIMAL(p,s), s <= 2, p <= 38)";
+    case ColumnType::Kind::kVarchar:
+      return "a text type (VARCHAR, CHAR or TEXT)";
+    case ColumnType::Kind::kTimestamp:
+      return "a timestamp without time zone (PostgreSQL TIMESTAMP, MySQL DATETIME)";
+  }
+  return "";
+}
+
+// Empty when `found` belongs to the family of `kind`; else why not, when there is more to say than
+// the expected family.
+std::optional<std::string> FamilyMismatch(ColumnType::Kind kind, const FoundType& found) {
+  const std::string& type = found.data_type;
+  switch (kind) {
+    case ColumnType::Kind::kInt:
+    case ColumnType::Kind::kBigInt:
+      if (type == "tinyint" && found.column_type.rfind("tinyint(1)", 0) == 0) {
+        return std::string("MySQL's JDBC driver reads TINYINT(1) as a boolean");
+      }
+      if (OneOf(type, {"smallint", "integer", "bigint", "tinyint", "mediumint", "int"})) return std::nullopt;
+      return "";
+    case ColumnType::Kind::kDecimal12_2:
+      if (!OneOf(type, {"numeric", "decimal"})) return "";
+      if (!found.precision || !found.scale) return std::string("an unconstrained NUMERIC may hold any number of fraction digits");
+      if (*found.scale > 2) return std::string("its extra fraction digits would be rounded away");
+      if (*found.precision > 38) return std::string("Spark reads at most 38 digits");
+      return std::nullopt;
+    case ColumnType::Kind::kVarchar:
+      if (OneOf(type, {"character varying", "character", "text", "varchar", "char", "tinytext", "mediumtext",
+                       "longtext", "enum"})) {
+        return std::nullopt;
+      }
+      if (OneOf(type, {"bytea", "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"})) {
+        return std::string("Spark reads a binary type as bytes, not text");
+      }
+      return "";
+    case ColumnType::Kind::kTimestamp:
+      if (OneOf(type, {"timestamp without time zone", "datetime"})) return std::nullopt;
+      if (OneOf(type, {"timestamp with time zone", "timestamp"})) {
+        return std::string("it holds an instant, whose wall-clock text depends on a session's time zone");
+      }
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string FoundType::Text() const {
+  if (!column_type.empty()) return column_type;
+  if (length) return data_type + "(" + std::to_string(*length) + ")";
+  if (OneOf(data_type, {"numeric", "decimal"}) && precision && scale) {
+    return data_type + "(" + std::to_string(*precision) + "," + std::to_string(*scale) + ")";
+  }
+  return data_type;
+}
+
+std::string TypeMismatch(const ColumnType& expected, const FoundType& found) {
+  std::optional<std::string> why = FamilyMismatch(expected.kind, found);
+  if (!why) return "";
+  return found.Text() + " where sicoop expects " + ExpectedFamily(expected.kind) + (why->empty() ? "" : ": " + *why);
+}
+
 Status CheckSchema(Connection& connection) {
-  std::string schema = connection.dialect() == Dialect::kPostgres ? "current_schema()" : "DATABASE()";
-  auto rows = connection.Query("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = " +
-                               schema);
+  bool pg = connection.dialect() == Dialect::kPostgres;
+  auto rows = connection.Query(std::string("SELECT table_name, column_name, LOWER(data_type), ") +
+                               (pg ? "''" : "LOWER(column_type)") +
+                               ", character_maximum_length, numeric_precision, numeric_scale "
+                               "FROM information_schema.columns WHERE table_schema = " +
+                               (pg ? "current_schema()" : "DATABASE()"));
   if (!rows.ok()) return rows.status().WithContext("checking the sicoop schema");
-  std::set<std::pair<std::string, std::string>> present;
+  std::map<std::pair<std::string, std::string>, FoundType> present;
   std::set<std::string> tables;
   for (const Row& row : *rows) {
-    present.emplace(row[0].value_or(""), row[1].value_or(""));
+    if (row.size() < 7) return Status::Failure("unexpected answer to the schema query of " + connection.Describe());
+    FoundType found{row[2].value_or(""), row[3].value_or(""), ParseOptionalInteger(row[4]),
+                    ParseOptionalInteger(row[5]), ParseOptionalInteger(row[6])};
+    present.emplace(std::pair(row[0].value_or(""), row[1].value_or("")), std::move(found));
     tables.insert(row[0].value_or(""));
   }
   const DbUrl& url = connection.url();
   std::string where = "database '" + url.database + "' at " + url.Endpoint();
   std::string fix = "run 'sicoop db init --db " + url.Redacted() + "' first";
+  std::vector<std::string> wrong_types;
   for (const TableDesc& table : SourceSchema()) {
     if (!tables.count(table.name)) return Status::Failure(where + " has no table '" + table.name + "': " + fix);
     for (const ColumnDesc& column : table.columns) {
-      if (!present.count({table.name, column.name})) {
+      auto found = present.find({table.name, column.name});
+      if (found == present.end()) {
         return Status::Failure("table '" + table.name + "' in " + where + " has no column '" + column.name +
                                "': it was not created by sicoop; drop it and " + fix);
       }
+      std::string mismatch = TypeMismatch(column.type, found->second);
+      if (!mismatch.empty()) wrong_types.push_back(table.name + "." + column.name + " is " + mismatch);
     }
   }
-  return Status::Ok();
+  if (wrong_types.empty()) return Status::Ok();
+  std::string list;
+  for (const std::string& wrong : wrong_types) list += (list.empty() ? "" : "; ") + wrong;
+  return Status::Failure("in " + where + ", " + list + " — change " + (wrong_types.size() == 1 ? "that column" : "those columns") +
+                         " to the type of docs/source-schema.md, or point --db at a database made by 'sicoop db init'");
 }
 
 }  // namespace sicoop::db

@@ -2,6 +2,8 @@
 // keys, checks and secondary indexes, in PostgreSQL or MySQL/MariaDB (InnoDB, utf8mb4).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,8 +24,34 @@ std::string CreateIndexStatement(const IndexDef& index, Dialect dialect);
 // Creates whatever of the schema is missing; running it again changes nothing.
 Status InitSchema(Connection& connection);
 
-// OK when the four tables exist with their columns; otherwise a Failure that names the first missing
-// table or column and says to run `sicoop db init`.
+// A column's type as information_schema.columns describes it.
+struct FoundType {
+  std::string data_type;    // data_type, lower case: "integer", "character varying", "varbinary"
+  std::string column_type;  // MySQL's column_type ("tinyint(1)", "int(10) unsigned"); empty on PostgreSQL
+  std::optional<int64_t> length;     // character_maximum_length
+  std::optional<int64_t> precision;  // numeric_precision
+  std::optional<int64_t> scale;      // numeric_scale
+
+  // The type as a message names it: MySQL's column_type, else "character varying(100)", "numeric(12,4)".
+  std::string Text() const;
+};
+
+// Why a column of type `found` cannot stand for one declared `expected`; empty when it can. Types
+// of the same family whose values reach the CSV unchanged are accepted, whatever their width:
+//  - integer: any integer type (SMALLINT for INT, BIGINT for INT, MySQL TINYINT..BIGINT, UNSIGNED),
+//    but not MySQL's TINYINT(1), which the JDBC driver reads as a boolean;
+//  - decimal: NUMERIC/DECIMAL with at most 2 fraction digits and at most 38 digits (Spark's limit);
+//    more fraction digits would be rounded, an unconstrained NUMERIC may hold any number of them;
+//  - text: VARCHAR/CHAR of any length, TEXT of any size, MySQL ENUM; never a binary type, which
+//    Spark reads as bytes;
+//  - timestamp: a wall-clock type without a zone (PostgreSQL TIMESTAMP of any precision, MySQL
+//    DATETIME); not TIMESTAMP WITH TIME ZONE nor MySQL's TIMESTAMP, which hold an instant whose
+//    wall-clock text depends on a session's time zone.
+std::string TypeMismatch(const ColumnType& expected, const FoundType& found);
+
+// OK when the four tables exist with their columns, each of a type TypeMismatch accepts; otherwise
+// a Failure that names the first missing table or column and says to run `sicoop db init`, or
+// names every column of a wrong type (table.column, the type found and the type expected).
 Status CheckSchema(Connection& connection);
 
 }  // namespace sicoop::db

@@ -8,6 +8,7 @@
 #include "common/numbers.h"
 #include "pipeline/csv_output.h"
 #include "pipeline/extract.h"
+#include "pipeline/source_snapshot.h"
 #include "pipeline/source_tables.h"
 #include "pipeline/written_rows.h"
 
@@ -36,16 +37,18 @@ Result<int> TaskSlots(spark::SparkSession& spark) {
   return static_cast<int>(*slots);
 }
 
-// Registers each source table as a Spark temp view read over JDBC.
-Status RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
-                           const EtlOptions& options, EtlSummary& summary,
-                           const std::function<void(const std::string&)>& log) {
+// Registers each source table as a Spark temp view read over JDBC, every read at the instant of
+// the snapshot it takes on `source` and returns; the caller ends it once Spark has read everything.
+Result<SourceSnapshot> RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
+                                           const EtlOptions& options, EtlSummary& summary,
+                                           const std::function<void(const std::string&)>& log) {
   SICOOP_ASSIGN_OR_RETURN(int slots, TaskSlots(spark));
+  SICOOP_ASSIGN_OR_RETURN(SourceSnapshot snapshot, SourceSnapshot::Take(source));
   for (const auto& table : SourceTables()) {
-    SICOOP_ASSIGN_OR_RETURN(TableProfile profile, ProfileTable(source, table));
+    const TableProfile& profile = snapshot.Profile(table);
     summary.source_rows[table.name] = profile.rows;
     int partitions = PartitionCount(profile.rows, table.is_fact() ? options.partitions : 0, slots);
-    JdbcRead read = PlanJdbcRead(options.source, table, profile, partitions);
+    JdbcRead read = PlanJdbcRead(options.source, table, profile, partitions, snapshot.instant());
     log("extract " + table.name + ": " + std::to_string(profile.rows) + " rows in " +
         std::to_string(partitions) + " JDBC partition" + (partitions == 1 ? "" : "s"));
     auto frame = spark.Read().Format("jdbc").Options(read.options).Predicates(read.predicates).Load();
@@ -55,7 +58,7 @@ Status RegisterSourceViews(spark::SparkSession& spark, db::Connection& source,
                                 options.source.Redacted());
     }
   }
-  return Status::Ok();
+  return snapshot;
 }
 
 // The count of the observation on the write. Spark sends it after the job; a server that did not
@@ -78,7 +81,7 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
   EtlSummary summary;
   auto start = Clock::now();
   SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(lock));
-  SICOOP_RETURN_IF_ERROR(RegisterSourceViews(spark, source, options, summary, log));
+  SICOOP_ASSIGN_OR_RETURN(SourceSnapshot snapshot, RegisterSourceViews(spark, source, options, summary, log));
   summary.seconds_plan = SecondsSince(start);
 
   start = Clock::now();
@@ -95,7 +98,7 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
   // Spark counts the rows in the job that writes them (an observation on the write's input: only
   // tasks that succeeded, each partition once), so the published file can be checked against it.
   spark::Observation counted("sicoop_rows_written");
-  Status written = spark.Sql(FlatViewSql(options.card_number))
+  Status written = spark.Sql(FlatViewSql(options.card_number, options.spreadsheet_safe))
                        .Observe(counted, {"count(1) AS rows"})
                        .Write()
                        .Format("csv")
@@ -104,6 +107,7 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
                        .Save(parts_dir.string());
   spark.SetProgressHandler({});
   if (!written.ok()) return written.WithContext("Spark could not write the flat view");
+  SICOOP_RETURN_IF_ERROR(snapshot.End());
   SICOOP_ASSIGN_OR_RETURN(const int64_t spark_rows, RowsCounted(counted));
   summary.seconds_spark = SecondsSince(start);
 

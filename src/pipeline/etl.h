@@ -25,6 +25,7 @@ struct EtlOptions {
   char delimiter = ',';
   CardNumberMode card_number = CardNumberMode::kMasked;
   int partitions = 0;  // JDBC partitions of the big table; 0 = derived from its size
+  bool spreadsheet_safe = false;  // text cells that a spreadsheet would run as a formula get a leading '
 };
 
 struct EtlSummary {

@@ -55,18 +55,21 @@ int PartitionCount(int64_t rows, int requested, int parallelism) {
 }
 
 JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
-                      int partitions) {
+                      int partitions, const ReadInstant& instant) {
   JdbcRead read;
   read.options = {
       {"url", source.JdbcUrl()},
-      {"dbtable", ExtractSubquery(source.dialect, table)},
+      {"dbtable", ExtractSubquery(source.dialect, table, table.is_fact() ? instant.fact_condition : "")},
       {"user", source.user},
       {"password", source.password},
       {"driver", source.dialect == db::Dialect::kPostgres ? "org.postgresql.Driver"
                                                           : "com.mysql.cj.jdbc.Driver"},
-      // Rows stream in batches of this size instead of the whole result set landing in memory.
+      // Rows stream in batches of this size instead of the whole result set landing in memory. On
+      // PostgreSQL only a fetch size makes Spark turn autocommit off, which the snapshot's
+      // sessionInitStatement relies on (source_snapshot.cc).
       {"fetchsize", "10000"},
   };
+  read.options.insert(instant.session_options.begin(), instant.session_options.end());
   if (partitions <= 1 || !profile.min_key || !profile.max_key) return read;
   if (table.is_fact()) {
     read.predicates = TimeSlicePredicates(RawTimeColumn(table), profile.first_time,

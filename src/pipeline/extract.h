@@ -34,6 +34,15 @@ Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& tab
 // 20k rows, at most 256.
 int PartitionCount(int64_t rows, int requested, int parallelism);
 
+// What makes every JDBC read of a run see one instant of the source (source_snapshot.h).
+struct ReadInstant {
+  // Options for every JDBC session (PostgreSQL: a sessionInitStatement that adopts the snapshot).
+  std::map<std::string, std::string> session_options;
+  // The condition the fact table's rows read must meet (MySQL: "id <= <high-water mark>"); empty
+  // for none.
+  std::string fact_condition;
+};
+
 // A Spark JDBC read: data-source options, and one WHERE predicate per partition (empty: Spark
 // partitions by the options or reads the table in one partition).
 struct JdbcRead {
@@ -41,10 +50,11 @@ struct JdbcRead {
   std::vector<std::string> predicates;
 };
 
-// How Spark reads `table` from `source` in `partitions` partitions. Credentials go in the
-// "user"/"password" options, never in the JDBC URL, because Spark redacts option values whose key
-// matches spark.redaction.regex but not URLs.
+// How Spark reads `table` from `source` in `partitions` partitions, at `instant` (by default none:
+// each JDBC session reads the table as it is then). Credentials go in the "user"/"password"
+// options, never in the JDBC URL, because Spark redacts option values whose key matches
+// spark.redaction.regex but not URLs.
 JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
-                      int partitions);
+                      int partitions, const ReadInstant& instant = {});
 
 }  // namespace sicoop::pipeline

@@ -28,17 +28,32 @@ std::string Alias(const db::TableDesc& table) {
   return table.name;
 }
 
-std::string SelectItem(const FlatViewColumn& column, CardNumberMode mode) {
+bool IsText(const FlatViewColumn& column) {
+  for (const db::ColumnDesc& source : column.table.columns) {
+    if (source.name == column.column) return source.type.kind == db::ColumnType::Kind::kVarchar;
+  }
+  return false;
+}
+
+std::string Rendered(const FlatViewColumn& column, CardNumberMode mode) {
   std::string source = Alias(column.table) + "." + column.column;
   switch (column.rendering) {
     case Rendering::kAsRead:
       return source;
     case Rendering::kAmount:
-      return "CAST(CAST(" + source + " AS DECIMAL(12, 2)) AS STRING)";
+      // Two fraction digits whatever the source's decimal type: the schema check accepts any
+      // scale up to 2 and any precision Spark reads (db/schema.h), so the cast can neither round
+      // nor overflow.
+      return "CAST(CAST(" + source + " AS DECIMAL(38, 2)) AS STRING)";
     case Rendering::kCardNumber:
       return mode == CardNumberMode::kMasked ? MaskedCardNumberSql(source) : source;
   }
   return source;
+}
+
+std::string SelectItem(const FlatViewColumn& column, CardNumberMode mode, bool spreadsheet_safe) {
+  std::string rendered = Rendered(column, mode);
+  return spreadsheet_safe && IsText(column) ? SpreadsheetSafeSql(rendered) : rendered;
 }
 
 }  // namespace
@@ -87,7 +102,14 @@ std::string MaskedCardNumberSql(const std::string& column) {
          ", 4))";
 }
 
-std::string FlatViewSql(CardNumberMode mode) {
+std::string SpreadsheetSafeSql(const std::string& text) {
+  // chr() rather than escapes in literals: the text means the same whatever the session's setting
+  // of spark.sql.parser.escapedStringLiterals.
+  return "CASE WHEN substr(" + text + ", 1, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN concat(chr(39), " +
+         text + ") ELSE " + text + " END";
+}
+
+std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe) {
   const auto& joined = JoinedTables();
   const JoinedTable& fact = joined.front();
   // The small dimensions are broadcast, so the big fact table is joined where it is read and keeps
@@ -97,7 +119,7 @@ std::string FlatViewSql(CardNumberMode mode) {
   for (size_t i = 1; i < joined.size(); ++i) broadcast += (i == 1 ? "" : ", ") + joined[i].alias;
   std::string select;
   for (const FlatViewColumn& column : FlatViewColumns()) {
-    select += (select.empty() ? "" : ", ") + SelectItem(column, mode) + " AS " + column.name;
+    select += (select.empty() ? "" : ", ") + SelectItem(column, mode, spreadsheet_safe) + " AS " + column.name;
   }
   std::string from = "FROM " + fact.table.name + " " + fact.alias;
   for (size_t i = 1; i < joined.size(); ++i) {

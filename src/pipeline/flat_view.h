@@ -41,7 +41,15 @@ std::string FlatViewHeader(char delimiter);
 // The Spark SQL expression that masks `column` (every character but the last four becomes '*').
 std::string MaskedCardNumberSql(const std::string& column);
 
-// The Spark SQL query of the flat view, each partition sorted by data_movimento then id.
-std::string FlatViewSql(CardNumberMode mode);
+// `text` (a Spark SQL expression of a text column) made safe to open in a spreadsheet, as OWASP
+// advises against CSV formula injection: a value starting with '=', '+', '-', '@', tab or carriage
+// return gets a leading "'", so that no spreadsheet runs it as a formula. Other values and NULL
+// stay as they are.
+std::string SpreadsheetSafeSql(const std::string& text);
+
+// The Spark SQL query of the flat view, each partition sorted by data_movimento then id. With
+// `spreadsheet_safe`, every text column (not the amount, whose '-' is a sign, nor the age and
+// timestamps, which start with a digit) goes through SpreadsheetSafeSql.
+std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe = false);
 
 }  // namespace sicoop::pipeline

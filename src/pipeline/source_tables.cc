@@ -13,7 +13,7 @@ const std::array<SourceTable, 4>& SourceTables() { return db::SourceSchema(); }
 
 std::string RawTimeColumn(const SourceTable& table) { return table.time_column + "_raw"; }
 
-std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table) {
+std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table, const std::string& condition) {
   std::string select;
   for (const db::ColumnDesc& column : table.columns) {
     if (!FlatViewReads(table, column.name)) continue;
@@ -22,7 +22,8 @@ std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table) {
     select += timestamp ? WallClockSql(dialect, column.name) + " AS " + column.name : column.name;
   }
   if (table.is_fact()) select += ", " + table.time_column + " AS " + RawTimeColumn(table);
-  return "(SELECT " + select + " FROM " + table.name + ") AS " + table.name + "_src";
+  std::string where = condition.empty() ? "" : " WHERE " + condition;
+  return "(SELECT " + select + " FROM " + table.name + where + ") AS " + table.name + "_src";
 }
 
 }  // namespace sicoop::pipeline

@@ -26,8 +26,9 @@ std::string RawTimeColumn(const SourceTable& table);
 
 // The SELECT that extracts `table` from a database of `dialect`, wrapped as a JDBC `dbtable`
 // subquery: "(SELECT ... FROM movimento) AS movimento_src". It reads the columns the flat view
-// uses, in the table's order; amounts stay DECIMAL(12,2) and are rendered by Spark.
-std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table);
+// uses, in the table's order, of the rows that meet `condition` (SQL; empty: every row); amounts
+// stay decimals and are rendered by Spark.
+std::string ExtractSubquery(db::Dialect dialect, const SourceTable& table, const std::string& condition = "");
 
 // `column` of a timestamp type rendered as 'YYYY-MM-DD HH:MM:SS' text in `dialect`'s SQL.
 std::string WallClockSql(db::Dialect dialect, const std::string& column);

@@ -129,5 +129,88 @@ TEST(TablesTest, ForeignKeysReferenceTheParentsPrimaryKey) {
                          "CONSTRAINT movimento_id_cartao_fk FOREIGN KEY (id_cartao) REFERENCES cartao (id)"}));
 }
 
+// information_schema's description of a column, as PostgreSQL gives it.
+FoundType Pg(const std::string& data_type, std::optional<int64_t> length = std::nullopt,
+             std::optional<int64_t> precision = std::nullopt, std::optional<int64_t> scale = std::nullopt) {
+  return FoundType{data_type, "", length, precision, scale};
+}
+
+// ... and as MySQL/MariaDB gives it.
+FoundType My(const std::string& data_type, const std::string& column_type,
+             std::optional<int64_t> precision = std::nullopt, std::optional<int64_t> scale = std::nullopt) {
+  return FoundType{data_type, column_type, std::nullopt, precision, scale};
+}
+
+TEST(TypeMismatchTest, WhatDbInitCreatesIsAccepted) {
+  EXPECT_EQ(TypeMismatch(kInt, Pg("integer")), "");
+  EXPECT_EQ(TypeMismatch(kBigInt, Pg("bigint")), "");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, Pg("numeric", std::nullopt, 12, 2)), "");
+  EXPECT_EQ(TypeMismatch(Varchar(255), Pg("character varying", 255)), "");
+  EXPECT_EQ(TypeMismatch(kTimestamp, Pg("timestamp without time zone")), "");
+  EXPECT_EQ(TypeMismatch(kInt, My("int", "int(11)")), "");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, My("decimal", "decimal(12,2)", 12, 2)), "");
+  EXPECT_EQ(TypeMismatch(Varchar(19), My("varchar", "varchar(19)")), "");
+  EXPECT_EQ(TypeMismatch(kTimestamp, My("datetime", "datetime")), "");
+}
+
+TEST(TypeMismatchTest, VariantsWhoseValuesReachTheCsvUnchangedAreAccepted) {
+  EXPECT_EQ(TypeMismatch(kInt, Pg("bigint")), "");
+  EXPECT_EQ(TypeMismatch(kBigInt, Pg("integer")), "");
+  EXPECT_EQ(TypeMismatch(kInt, Pg("smallint")), "");
+  EXPECT_EQ(TypeMismatch(kInt, My("tinyint", "tinyint(3) unsigned")), "");
+  EXPECT_EQ(TypeMismatch(kInt, My("mediumint", "mediumint(9)")), "");
+  EXPECT_EQ(TypeMismatch(kBigInt, My("bigint", "bigint(20) unsigned")), "");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, Pg("numeric", std::nullopt, 15, 2)), "");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, My("decimal", "decimal(10,0)", 10, 0)), "");
+  EXPECT_EQ(TypeMismatch(Varchar(100), Pg("character varying", 40)), "");
+  EXPECT_EQ(TypeMismatch(Varchar(100), Pg("text")), "");
+  EXPECT_EQ(TypeMismatch(Varchar(2), Pg("character", 2)), "");
+  EXPECT_EQ(TypeMismatch(Varchar(255), My("longtext", "longtext")), "");
+  EXPECT_EQ(TypeMismatch(Varchar(2), My("enum", "enum('CC','CP')")), "");
+  EXPECT_EQ(TypeMismatch(kTimestamp, Pg("timestamp without time zone")), "");  // TIMESTAMP(6) and (0) alike
+}
+
+TEST(TypeMismatchTest, OtherFamiliesAreRefusedNamingTheFoundAndExpectedTypes) {
+  EXPECT_EQ(TypeMismatch(Varchar(255), My("varbinary", "varbinary(255)")),
+            "varbinary(255) where sicoop expects a text type (VARCHAR, CHAR or TEXT): Spark reads a binary type as "
+            "bytes, not text");
+  EXPECT_EQ(TypeMismatch(Varchar(255), Pg("bytea")),
+            "bytea where sicoop expects a text type (VARCHAR, CHAR or TEXT): Spark reads a binary type as bytes, not "
+            "text");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, Pg("text")),
+            "text where sicoop expects a decimal with at most 2 fraction digits (NUMERIC(12,2) or DECIMAL(p,s), "
+            "s <= 2, p <= 38)");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, My("double", "double")),
+            "double where sicoop expects a decimal with at most 2 fraction digits (NUMERIC(12,2) or DECIMAL(p,s), "
+            "s <= 2, p <= 38)");
+  EXPECT_EQ(TypeMismatch(kInt, Pg("numeric", std::nullopt, 10, 0)),
+            "numeric(10,0) where sicoop expects an integer type (SMALLINT, INTEGER, BIGINT)");
+  EXPECT_EQ(TypeMismatch(kInt, Pg("character varying", 10)),
+            "character varying(10) where sicoop expects an integer type (SMALLINT, INTEGER, BIGINT)");
+  EXPECT_EQ(TypeMismatch(kTimestamp, Pg("date")),
+            "date where sicoop expects a timestamp without time zone (PostgreSQL TIMESTAMP, MySQL DATETIME)");
+}
+
+TEST(TypeMismatchTest, SameFamilyButValuesWouldChangeIsRefusedSayingWhy) {
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, Pg("numeric", std::nullopt, 12, 4)),
+            "numeric(12,4) where sicoop expects a decimal with at most 2 fraction digits (NUMERIC(12,2) or "
+            "DECIMAL(p,s), s <= 2, p <= 38): its extra fraction digits would be rounded away");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, Pg("numeric")),
+            "numeric where sicoop expects a decimal with at most 2 fraction digits (NUMERIC(12,2) or DECIMAL(p,s), "
+            "s <= 2, p <= 38): an unconstrained NUMERIC may hold any number of fraction digits");
+  EXPECT_EQ(TypeMismatch(kDecimal12_2, My("decimal", "decimal(65,2)", 65, 2)),
+            "decimal(65,2) where sicoop expects a decimal with at most 2 fraction digits (NUMERIC(12,2) or "
+            "DECIMAL(p,s), s <= 2, p <= 38): Spark reads at most 38 digits");
+  EXPECT_EQ(TypeMismatch(kInt, My("tinyint", "tinyint(1)")),
+            "tinyint(1) where sicoop expects an integer type (SMALLINT, INTEGER, BIGINT): MySQL's JDBC driver reads "
+            "TINYINT(1) as a boolean");
+  EXPECT_EQ(TypeMismatch(kTimestamp, Pg("timestamp with time zone")),
+            "timestamp with time zone where sicoop expects a timestamp without time zone (PostgreSQL TIMESTAMP, "
+            "MySQL DATETIME): it holds an instant, whose wall-clock text depends on a session's time zone");
+  EXPECT_EQ(TypeMismatch(kTimestamp, My("timestamp", "timestamp")),
+            "timestamp where sicoop expects a timestamp without time zone (PostgreSQL TIMESTAMP, MySQL DATETIME): it "
+            "holds an instant, whose wall-clock text depends on a session's time zone");
+}
+
 }  // namespace
 }  // namespace sicoop::db

@@ -144,6 +144,28 @@ TEST(PlanJdbcReadTest, CredentialsStayOutOfTheUrl) {
   EXPECT_EQ(read.options.at("url").find("etl"), std::string::npos) << read.options.at("url");
 }
 
+TEST(PlanJdbcReadTest, EveryReadAdoptsTheInstantsSessionOptions) {
+  ReadInstant instant{{{"sessionInitStatement", "SET TRANSACTION SNAPSHOT '00000003-0000001B-1'"}}, ""};
+  for (const SourceTable& table : SourceTables()) {
+    JdbcRead read = PlanJdbcRead(PostgresSource(), table, TableProfile{10, 1, 10, "2024-01-01 00:00:00",
+                                                                        "2024-01-02 00:00:00"}, 2, instant);
+    EXPECT_EQ(read.options.at("sessionInitStatement"), "SET TRANSACTION SNAPSHOT '00000003-0000001B-1'") << table.name;
+    EXPECT_EQ(read.options.at("dbtable").find("WHERE"), std::string::npos) << table.name;
+  }
+}
+
+TEST(PlanJdbcReadTest, OnlyTheFactTableIsReadUpToTheHighWaterMark) {
+  ReadInstant instant{{}, "id <= 41"};
+  EXPECT_EQ(PlanJdbcRead(PostgresSource(), db::Movimento(), TableProfile{}, 1, instant).options.at("dbtable"),
+            "(SELECT id, vlr_transacao, des_transacao, to_char(data_movimento, 'YYYY-MM-DD HH24:MI:SS') AS "
+            "data_movimento, id_cartao, data_movimento AS data_movimento_raw FROM movimento WHERE id <= 41) AS "
+            "movimento_src");
+  EXPECT_EQ(PlanJdbcRead(PostgresSource(), db::Cartao(), TableProfile{}, 1, instant).options.at("dbtable").find("WHERE"),
+            std::string::npos);
+  EXPECT_EQ(PlanJdbcRead(PostgresSource(), db::Movimento(), TableProfile{}, 1, instant).options.count("sessionInitStatement"),
+            0u);
+}
+
 TEST(ExtractSubqueryTest, SourceTablesAreTheFourTablesParentsFirst) {
   std::vector<std::string> names;
   for (const SourceTable& table : SourceTables()) names.push_back(table.name);
@@ -188,7 +210,7 @@ TEST(FlatViewTest, JoinsEveryMovementToItsCardAccountAndMember) {
             "a.nome AS nome_associado, "
             "a.sobrenome AS sobrenome_associado, "
             "a.idade AS idade_associado, "
-            "CAST(CAST(m.vlr_transacao AS DECIMAL(12, 2)) AS STRING) AS vlr_transacao_movimento, "
+            "CAST(CAST(m.vlr_transacao AS DECIMAL(38, 2)) AS STRING) AS vlr_transacao_movimento, "
             "m.des_transacao AS des_transacao_movimento, "
             "m.data_movimento AS data_movimento, "
             "c.num_cartao AS numero_cartao, "
@@ -214,6 +236,25 @@ TEST(FlatViewTest, MasksOnlyWhenAsked) {
                       "AS numero_cartao"),
             std::string::npos);
   EXPECT_EQ(FlatViewSql(CardNumberMode::kFull).find("repeat('*'"), std::string::npos);
+}
+
+TEST(FlatViewTest, SpreadsheetSafeQuotesFormulaStartsInTextColumnsOnly) {
+  EXPECT_EQ(SpreadsheetSafeSql("m.des_transacao"),
+            "CASE WHEN substr(m.des_transacao, 1, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+            "THEN concat(chr(39), m.des_transacao) ELSE m.des_transacao END");
+  std::string sql = FlatViewSql(CardNumberMode::kFull, true);
+  for (const char* text : {"a.nome", "a.sobrenome", "m.des_transacao", "c.num_cartao", "c.nom_impresso", "co.tipo"}) {
+    EXPECT_NE(sql.find(SpreadsheetSafeSql(text)), std::string::npos) << text;
+  }
+  // The amount's '-' is a sign; the age and the timestamps start with a digit.
+  for (const char* other : {"m.vlr_transacao", "a.idade", "m.data_movimento", "c.data_criacao", "co.data_criacao"}) {
+    EXPECT_EQ(sql.find("substr(" + std::string(other)), std::string::npos) << other;
+  }
+  EXPECT_NE(sql.find("CAST(CAST(m.vlr_transacao AS DECIMAL(38, 2)) AS STRING) AS vlr_transacao_movimento"),
+            std::string::npos);
+  EXPECT_NE(FlatViewSql(CardNumberMode::kMasked, true).find(SpreadsheetSafeSql(MaskedCardNumberSql("c.num_cartao"))),
+            std::string::npos);
+  EXPECT_EQ(FlatViewSql(CardNumberMode::kMasked).find("chr(39)"), std::string::npos);
 }
 
 // The benchmark's reference (b) is the database's own run of the same join: the same columns in the
