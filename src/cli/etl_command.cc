@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/db_timeout.h"
 #include "cli/etl_run.h"
 #include "cli/options.h"
 #include "cli/source_database.h"
@@ -18,6 +19,7 @@ const CommandSpec kEtlSpec = {
     {
         {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://...", "", true},
         DbPasswordFileOption(),
+        kDbTimeoutOption,
         {"output", "DIR", "folder for movimento_flat.csv; created when missing", "", true},
         {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: local server", ""},
         {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
@@ -29,6 +31,7 @@ const CommandSpec kEtlSpec = {
 Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const Environment& environment) {
   pipeline::EtlOptions options;
   SICOOP_ASSIGN_OR_RETURN(options.source, SourceDatabase(parsed, environment));
+  SICOOP_RETURN_IF_ERROR(ApplyDbTimeout(parsed, options.source));
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateOutputDir(parsed.Get("output")));
   options.output_dir = parsed.Get("output");
   std::string delimiter = parsed.Get("delimiter");

@@ -106,7 +106,7 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
                        .Options(SparkCsvOptions(options.delimiter))
                        .Save(parts_dir.string());
   spark.SetProgressHandler({});
-  if (!written.ok()) return written.WithContext("Spark could not write the flat view");
+  if (!written.ok()) return ExplainJdbcTimeout(written, options.source).WithContext("Spark could not write the flat view");
   SICOOP_RETURN_IF_ERROR(snapshot.End());
   SICOOP_ASSIGN_OR_RETURN(const int64_t spark_rows, RowsCounted(counted));
   summary.seconds_spark = SecondsSince(start);

@@ -84,4 +84,16 @@ JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const T
   return read;
 }
 
+Status ExplainJdbcTimeout(const Status& failure, const db::DbUrl& source) {
+  // pgjdbc: "Read timed out", "Connection attempt timed out"; Connector/J: "Read timed out",
+  // "connect timed out".
+  if (failure.message().find("timed out") == std::string::npos) return failure;
+  return failure.WithContext(std::string(db::DialectName(source.dialect)) + " at " + source.Endpoint() +
+                             " sent nothing for " + std::to_string(source.timeouts.read.count()) +
+                             " s (or did not accept a connection within " +
+                             std::to_string(source.timeouts.connect.count()) +
+                             " s) while Spark read it over JDBC — the server may be stopped, overloaded or cut off "
+                             "by the network: check it, or allow longer waits with --db-timeout");
+}
+
 }  // namespace sicoop::pipeline

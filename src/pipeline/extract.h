@@ -57,4 +57,9 @@ struct JdbcRead {
 JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
                       int partitions, const ReadInstant& instant = {});
 
+// `failure`, of a Spark job that read `source` over JDBC, preceded by the source, the wait and what
+// to do when the driver's socket, login or connect timeout ended it (source.timeouts, in the JDBC
+// URL): Spark's own message ("Read timed out") names neither the server nor the wait.
+Status ExplainJdbcTimeout(const Status& failure, const db::DbUrl& source);
+
 }  // namespace sicoop::pipeline

@@ -89,7 +89,10 @@ INSTANTIATE_TEST_SUITE_P(
         UsageErrorCase{"NegativeMovimentos", Seed({"--movimentos", "-5"}), "--movimentos"},
         UsageErrorCase{"MovimentosNotANumber", Seed({"--movimentos", "lots"}), "--movimentos"},
         UsageErrorCase{"DayThatDoesNotExist", Seed({"--to", "2024-02-30"}), "2024-02-30"},
-        UsageErrorCase{"FlagWithAValue", Seed({"--append=yes"}), "--append"}),
+        UsageErrorCase{"FlagWithAValue", Seed({"--append=yes"}), "--append"},
+        UsageErrorCase{"DbTimeoutZero", Etl({"--db-timeout", "0"}), "--db-timeout must be a whole number from 1"},
+        UsageErrorCase{"DbTimeoutWithAUnit", Seed({"--db-timeout", "5s"}), "--db-timeout"},
+        UsageErrorCase{"DbTimeoutOverADay", {"db", "init", "--db", kUrl, "--db-timeout", "86401"}, "--db-timeout"}),
     PrintCaseName);
 
 TEST(UsageTest, HelpPrintsTheUsageOnStdoutAndSucceeds) {
