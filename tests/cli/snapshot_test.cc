@@ -239,6 +239,64 @@ TEST_P(SnapshotTest, TheFileIsOneStateOfTheDatabaseWhileAWriterCommits) {
   }
 }
 
+// MySQL/MariaDB: a movimento committed below the high-water mark after the mark was fixed (its id
+// taken before a higher one that committed first) is what the mark cannot keep out; the run sees
+// that the range changed under its read and fails instead of publishing.
+TEST(MysqlHighWaterMarkTest, AMovimentoCommittedBelowTheMarkDuringTheReadFailsTheRun) {
+  FreshDatabase fresh = MakeFreshDatabase("mysql");
+  ASSERT_TRUE(fresh.connection);
+  db::Connection& source = *fresh.connection;
+  ASSERT_TRUE(db::InitSchema(source).ok());
+  seed::SeedOptions seed;
+  seed.movimentos = 100000;
+  auto seeded = seed::Seed(source, seed);
+  ASSERT_TRUE(seeded.ok()) << seeded.status().message();
+  std::optional<int64_t> last_id = QueryInteger(source, "SELECT MAX(id) FROM movimento");
+  std::optional<int64_t> card = QueryInteger(source, "SELECT MIN(id) FROM cartao");
+  ASSERT_TRUE(last_id && card);
+  auto insert = [&](int64_t id) {
+    return "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) VALUES (" +
+           std::to_string(id) + ", 1.00, 'late', '2024-06-01 12:00:00', " + std::to_string(*card) + ")";
+  };
+  // The lower id stays uncommitted while the higher one commits: the mark is the higher one.
+  std::unique_ptr<db::Connection> late = ConnectOrFail(fresh.url);
+  ASSERT_TRUE(late);
+  Status begun = late->Execute("START TRANSACTION; " + insert(*last_id + 1));
+  ASSERT_TRUE(begun.ok()) << begun.message();
+  Status higher = source.Execute(insert(*last_id + 2));
+  ASSERT_TRUE(higher.ok()) << higher.message();
+
+  const fs::path root = MakeTestFolder("sicoop-high-water-mark");
+  std::atomic<bool> run_done = false;
+  SplitRunResult run;
+  std::thread etl([&] {
+    run = RunSicoopSplit({"etl", "--db", fresh.url, "--output", (root / "out").string(), "--spark", SparkUrl(),
+                          "--partitions", "8"},
+                         {}, std::chrono::seconds(300));
+    run_done = true;
+  });
+  // Spark reading movimento means the mark is fixed: the lower id commits now.
+  bool reading_seen = false;
+  while (!run_done && !reading_seen) {
+    reading_seen = QueryInteger(source,
+                                "SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND "
+                                "id <> CONNECTION_ID() AND info LIKE '%FROM movimento WHERE id <=%'")
+                       .value_or(0) > 0;
+    if (!reading_seen) std::this_thread::sleep_for(5ms);
+  }
+  Status committed = late->Execute("COMMIT");
+  etl.join();
+  fs::remove_all(root);
+  ASSERT_TRUE(committed.ok()) << committed.message();
+  ASSERT_TRUE(reading_seen) << "the run ended before Spark was seen reading movimento: " << run.out << run.err;
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("table movimento of MySQL/MariaDB"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("changed under the run: 100001 rows with id <= " + std::to_string(*last_id + 2) +
+                         " when the run started, 100002 after Spark read them"),
+            std::string::npos)
+      << run.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, SnapshotTest, ::testing::Values("postgres", "mysql"),
                          [](const auto& info) { return info.param; });
 
