@@ -44,8 +44,9 @@ struct EtlProgress {
 };
 
 // Runs the ETL. `source` is an open connection to options.source, whose schema the caller has
-// checked (db::CheckSchema); it gives the key bounds that partition the JDBC reads. `spark` is a
-// connected session. `lock` is the caller's lock on options.output_dir (LockOutputDir), held until
+// checked (db::CheckSchema); every read of the run sees one instant of it (source_snapshot.h), so
+// it holds a transaction until Spark has read everything and must not be used meanwhile. `spark` is
+// a connected session. `lock` is the caller's lock on options.output_dir (LockOutputDir), held until
 // RunEtl returns. `log` receives one line per phase; `progress`, when set, each progress report of
 // the Spark write. The file is published only when its rows are as many as Spark counted while
 // writing them. On failure the previous DIR/movimento_flat.csv, if any, is untouched and no
