@@ -133,7 +133,12 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start() {
                            "); the end of its log:\n" + TailOfFile(log, 10));
   }
 
-  db::DbUrl admin{db::Dialect::kPostgres, "sicoop", server->password_, "127.0.0.1", server->port_, "postgres", {}};
+  db::DbUrl admin;
+  admin.user = "sicoop";
+  admin.password = server->password_;
+  admin.host = "127.0.0.1";
+  admin.port = server->port_;
+  admin.database = "postgres";
   SICOOP_ASSIGN_OR_RETURN(auto connection, db::Connect(admin));
   SICOOP_RETURN_IF_ERROR(connection->Execute("CREATE DATABASE sicoop"));
   return server;

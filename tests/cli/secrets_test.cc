@@ -156,7 +156,9 @@ class SparkUiTest : public ::testing::Test {
       EXPECT_TRUE(postgres_.connection->Execute("DROP OWNED BY " + reader_).ok());
       EXPECT_TRUE(postgres_.connection->Execute("DROP ROLE " + reader_).ok());
     }
-    if (mysql_.connection) EXPECT_TRUE(mysql_.connection->Execute("DROP USER '" + reader_ + "'@'127.0.0.1'").ok());
+    if (mysql_.connection) {
+      EXPECT_TRUE(mysql_.connection->Execute("DROP USER '" + reader_ + "'@'127.0.0.1'").ok());
+    }
     fs::remove_all(root_);
   }
 
