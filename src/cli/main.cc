@@ -24,7 +24,8 @@ commands:
 URL is postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too). A password in
 the URL is seen by other local users while sicoop starts; without one, the password is read from the
 file --db-password-file names, else from the file SICOOP_DB_PASSWORD_FILE names, else from
-SICOOP_DB_PASSWORD. 'sicoop COMMAND --help' describes each command.
+SICOOP_DB_PASSWORD. TLS: ?sslmode=verify-full&sslrootcert=CA.pem (PostgreSQL's words) or
+?ssl-mode=VERIFY_IDENTITY&ssl-ca=CA.pem (MySQL's). 'sicoop COMMAND --help' describes each command.
 )";
 
 int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& environment) {
