@@ -33,9 +33,11 @@ void PrintSummary(const pipeline::EtlSummary& summary) {
 }
 
 // MySQL Connector/J reads no PEM CA (db/jdbc_trust_store.h): for an ssl-ca, a trust store of its
-// certificates, made with the JDK's keytool in a folder of this run inside the output folder, which
+// certificates, made with the JDK's keytool in a folder of this run inside the output folder (cleared
+// with the staging folders if the run dies), which
 // Spark reaches at the same path wherever it runs since it writes its parts there.
 Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const pipeline::EtlOptions& options,
+                                                              const pipeline::FolderLock& output_lock,
                                                               const Environment& environment) {
   if (options.source.dialect != db::Dialect::kMysql || options.source.tls.ca_file.empty()) {
     return std::optional<db::JdbcTrustStore>();
@@ -48,7 +50,8 @@ Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const pipeline::Etl
                            "PATH: run scripts/setup.sh, or set JAVA_HOME to a JDK");
   }
   SICOOP_ASSIGN_OR_RETURN(db::JdbcTrustStore store,
-                          db::JdbcTrustStore::Make(options.source.tls.ca_file, options.output_dir, keytool));
+                          db::JdbcTrustStore::Make(options.source.tls.ca_file,
+                                                   pipeline::RunFolder(output_lock, "jdbc-trust"), keytool));
   return std::optional<db::JdbcTrustStore>(std::move(store));
 }
 
@@ -66,7 +69,7 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
   SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
   // Before Spark: a folder another run writes into fails this run at once.
   SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock output_lock, pipeline::LockOutputDir(options.output_dir));
-  SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store, MakeJdbcTrustStore(options, environment));
+  SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store, MakeJdbcTrustStore(options, output_lock, environment));
   pipeline::EtlOptions run_options = options;
   if (trust_store) run_options.source.tls.jdbc_trust_store = trust_store->path().string();
 

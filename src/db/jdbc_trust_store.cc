@@ -1,6 +1,5 @@
 #include "db/jdbc_trust_store.h"
 
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -35,7 +34,7 @@ std::vector<std::string> CertificateBlocks(const std::string& text) {
 
 }  // namespace
 
-Result<JdbcTrustStore> JdbcTrustStore::Make(const std::string& ca_file, const std::filesystem::path& parent,
+Result<JdbcTrustStore> JdbcTrustStore::Make(const std::string& ca_file, const std::filesystem::path& folder_path,
                                             const std::string& keytool) {
   std::ifstream in(ca_file, std::ios::binary);
   std::stringstream text;
@@ -49,15 +48,14 @@ Result<JdbcTrustStore> JdbcTrustStore::Make(const std::string& ca_file, const st
     return Status::Failure("the CA file " + ca_file + " named by ssl-ca holds no PEM certificate (" +
                            std::string(kBegin) + "...)");
   }
-  std::string pattern = (parent / ".sicoop-jdbc-trust-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    return Status::Failure("cannot create a folder in " + parent.string() + " for the JDBC trust store: " +
+  if (mkdir(folder_path.c_str(), 0755) != 0) {
+    return Status::Failure("cannot create the folder " + folder_path.string() + " for the JDBC trust store: " +
                            std::strerror(errno));
   }
   JdbcTrustStore trust;
-  trust.folder_ = pattern;
+  trust.folder_ = folder_path;
   const std::filesystem::path& folder = trust.folder_;
-  chmod(pattern.c_str(), 0755);
+  chmod(folder_path.c_str(), 0755);
   const std::filesystem::path store = folder / "ca-trust.p12";
   for (size_t i = 0; i < blocks.size(); ++i) {
     const std::string alias = "ca-" + std::to_string(i + 1);

@@ -19,10 +19,10 @@ inline constexpr const char* kTrustStorePassword = "sicoop-public-certificates";
 // with it. Move-only.
 class JdbcTrustStore {
  public:
-  // Makes the folder inside `parent` (readable by all: the certificates are public, and Spark's
+  // Makes the folder `folder_path`, which must not exist (readable by all: the certificates are public, and Spark's
   // executors may run as another user) and fills the store with `keytool` (a path). Fails, naming
   // the file, when it cannot be read, holds no certificate, or keytool refuses one.
-  static Result<JdbcTrustStore> Make(const std::string& ca_file, const std::filesystem::path& parent,
+  static Result<JdbcTrustStore> Make(const std::string& ca_file, const std::filesystem::path& folder_path,
                                      const std::string& keytool);
 
   JdbcTrustStore(JdbcTrustStore&& other) noexcept;

@@ -26,7 +26,8 @@ std::string ErrnoText() { return std::strerror(errno); }
 void RemoveAbandonedStagingDirs(const fs::path& output_dir, const fs::path& ours) {
   std::error_code ec;
   for (fs::directory_iterator it(output_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename().string().rfind(kStagingPrefix, 0) != 0 || it->path() == ours) continue;
+    const std::string name = it->path().filename().string();
+    if (name.rfind(kStagingPrefix, 0) != 0 || name.rfind(ours.filename().string(), 0) == 0) continue;
     std::error_code not_removed;  // left for the next run
     fs::remove_all(it->path(), not_removed);
   }
@@ -165,6 +166,10 @@ Result<FolderLock> LockOutputDir(const fs::path& output_dir) {
                            " (choose a writable --output)");
   }
   return FolderLock::Acquire(output_dir, kLockName);
+}
+
+fs::path RunFolder(const FolderLock& lock, const std::string& purpose) {
+  return lock.dir() / (kStagingPrefix + lock.run_id() + "." + purpose);
 }
 
 Result<StagingDir> StagingDir::Create(const FolderLock& lock) {

@@ -49,6 +49,11 @@ class CsvRecordCounter {
   int64_t records_ = 0;
 };
 
+// The path of a folder of `lock`'s run beside its staging folder (DIR/.movimento_flat.staging-RUNID.PURPOSE),
+// for files Spark must read at a path it reaches (the JDBC trust store). The caller creates and
+// removes it; when the run dies, the next holder of the lock removes it with the staging folders.
+std::filesystem::path RunFolder(const FolderLock& lock, const std::string& purpose);
+
 // A hidden folder inside the output folder for one run's intermediate files, named by the run's
 // id; removed with all its content when destroyed. Only the holder of the folder's lock makes one,
 // so every other staging folder there belongs to a run that has ended (killed, or on a host that
