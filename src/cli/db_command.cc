@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/db_timeout.h"
 #include "cli/options.h"
+#include "cli/profile.h"
 #include "cli/source_database.h"
 #include "db/connection.h"
 #include "db/schema.h"
@@ -14,21 +15,26 @@
 namespace sicoop::cli {
 namespace {
 
+constexpr const char* kDbHelp =
+    "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too) (required; or SICOOP_DB_URL, or the "
+    "profile's db)";
+
 const CommandSpec kInitSpec = {
     "sicoop db init --db URL",
     "Creates the source schema (associado, conta, cartao, movimento, their keys and indexes) where it\n"
     "is missing; running it again changes nothing.",
-    {{"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true},
-     DbPasswordFileOption(), kDbTimeoutOption}};
+    {{"db", "URL", kDbHelp, ""}, DbPasswordFileOption(), kDbTimeoutOption, ConfigOption(), ProfileOption()}};
 
 const CommandSpec kSeedSpec = {
     "sicoop db seed --db URL [options]",
     "Fills the schema with a fictitious cooperative (members, accounts, cards, card transactions),\n"
     "deterministic for a given --seed, through the database's bulk path, in one transaction.",
     {
-        {"db", "URL", "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too)", "", true},
+        {"db", "URL", kDbHelp, ""},
         DbPasswordFileOption(),
         kDbTimeoutOption,
+        ConfigOption(),
+        ProfileOption(),
         {"movimentos", "N", "card transactions to add (default: 50 per member, 5000 without --associados)", ""},
         {"associados", "N", "members to add (default: movimentos / 200, at least 100)", ""},
         {"seed", "S", "seed of the fictitious data: same seed, same rows", "1"},
@@ -44,7 +50,8 @@ constexpr const char* kDbUsage =
     "       sicoop db seed --db URL [options]\n"
     "'sicoop db init --help' and 'sicoop db seed --help' describe the options.\n";
 
-Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed, const Environment& environment) {
+Result<std::unique_ptr<db::Connection>> ConnectTo(ParsedOptions& parsed, const Environment& environment) {
+  SICOOP_RETURN_IF_ERROR(ApplyProfile(parsed, environment, {"db"}, {"db"}));
   SICOOP_ASSIGN_OR_RETURN(db::DbUrl url, SourceDatabase(parsed, environment));
   SICOOP_RETURN_IF_ERROR(ApplyDbTimeout(parsed, url));
   WarnOfAPasswordOnTheCommandLine(parsed);
@@ -54,7 +61,7 @@ Result<std::unique_ptr<db::Connection>> ConnectTo(const ParsedOptions& parsed, c
 Status Init(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kInitSpec, args));
   if (!given) return Status::Ok();
-  const ParsedOptions& parsed = *given;
+  ParsedOptions& parsed = *given;
   SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed, environment));
   SICOOP_RETURN_IF_ERROR(db::InitSchema(*connection));
   std::printf("schema ready in %s\n", connection->Describe().c_str());
@@ -87,7 +94,7 @@ void ShowProgress(const seed::SeedProgress& progress) {
 Status SeedCommand(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kSeedSpec, args));
   if (!given) return Status::Ok();
-  const ParsedOptions& parsed = *given;
+  ParsedOptions& parsed = *given;
   seed::SeedOptions options;
   SICOOP_ASSIGN_OR_RETURN(options.movimentos, OptionalCount(parsed, "movimentos", seed::kMaxMovimentos));
   SICOOP_ASSIGN_OR_RETURN(options.associados, OptionalCount(parsed, "associados", seed::kMaxAssociados));

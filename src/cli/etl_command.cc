@@ -5,6 +5,7 @@
 #include "cli/db_timeout.h"
 #include "cli/etl_run.h"
 #include "cli/options.h"
+#include "cli/profile.h"
 #include "cli/source_database.h"
 #include "db/db_url.h"
 #include "pipeline/csv_output.h"
@@ -17,14 +18,16 @@ const CommandSpec kEtlSpec = {
     "Runs the ETL on Spark: reads the source tables over JDBC, joins them into the flat view and\n"
     "writes DIR/movimento_flat.csv (created whole or not at all).",
     {
-        {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://...", "", true},
+        {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (required; or SICOOP_DB_URL, or the profile's db)", ""},
         DbPasswordFileOption(),
         kDbTimeoutOption,
-        {"output", "DIR", "folder for movimento_flat.csv; created when missing", "", true},
-        {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: local server", ""},
+        {"output", "DIR", "folder for movimento_flat.csv; created when missing (required; or SICOOP_OUTPUT, or the profile's output)", ""},
+        {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: SICOOP_SPARK_URL, the profile's spark, else a local server", ""},
         {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
         {"card-number", "MODE", "masked (all but the last four digits as *) or full", "masked"},
         {"partitions", "N", "JDBC partitions for movimento; 0 derives them from its size", "0"},
+        ConfigOption(),
+        ProfileOption(),
         {"spreadsheet-safe", "", "prefix ' to text cells starting with = + - @ tab or CR (formula injection); changes data", ""},
     }};
 
@@ -49,7 +52,8 @@ Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const E
 Status Etl(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kEtlSpec, args));
   if (!given) return Status::Ok();
-  const ParsedOptions& parsed = *given;
+  ParsedOptions& parsed = *given;
+  SICOOP_RETURN_IF_ERROR(ApplyProfile(parsed, environment, {"db", "output", "spark"}, {"db", "output"}));
   SICOOP_ASSIGN_OR_RETURN(pipeline::EtlOptions options, EtlOptionsFrom(parsed, environment));
   std::optional<spark::ConnectionString> endpoint;
   if (parsed.Has("spark")) {

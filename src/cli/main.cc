@@ -20,6 +20,7 @@ commands:
   etl      --db URL --output DIR    run the ETL on Spark, write DIR/movimento_flat.csv
   demo     [--output DIR]           everything on a throwaway local PostgreSQL and local Spark
   spark    start|stop|status        a local Spark Connect server kept running between runs
+  doctor   [--db URL] [--spark URL] check Java, Spark, the JDBC jars, the profile, the endpoints
 
 URL is postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// too). A password in
 the URL is seen by other local users while sicoop starts; without one, the password is read from the
@@ -39,6 +40,7 @@ int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& en
   if (command == "etl") return sicoop::cli::RunEtl(rest, environment);
   if (command == "demo") return sicoop::cli::RunDemo(rest, environment);
   if (command == "spark") return sicoop::cli::RunSpark(rest, environment);
+  if (command == "doctor") return sicoop::cli::RunDoctor(rest, environment);
   std::cerr << "sicoop: unknown command '" << command << "' (see 'sicoop --help')\n";
   return 2;
 }

@@ -37,6 +37,8 @@ class ParsedOptions {
   // The value, which must be one of `choices`.
   Result<std::string> GetChoice(const std::string& name, const std::vector<std::string>& choices) const;
   bool help_requested() const { return help_requested_; }
+  // Gives `name` a value from another source than the command line (a profile: cli/profile.h).
+  void Set(const std::string& name, std::string value) { values_[name] = std::move(value); }
 
  private:
   friend Result<ParsedOptions> ParseOptions(const CommandSpec&, const std::vector<std::string>&);

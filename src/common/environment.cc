@@ -25,6 +25,11 @@ Environment Environment::FromProcess() {
   environment.spark_home = Variable("SPARK_HOME");
   environment.jars = Variable("SICOOP_JARS");
   environment.user = Variable("USER");
+  environment.db_url = Variable("SICOOP_DB_URL");
+  environment.spark_url = Variable("SICOOP_SPARK_URL");
+  environment.output = Variable("SICOOP_OUTPUT");
+  environment.profile = Variable("SICOOP_PROFILE");
+  environment.xdg_config_home = Variable("XDG_CONFIG_HOME");
   return environment;
 }
 

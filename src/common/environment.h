@@ -20,6 +20,11 @@ struct Environment {
   std::string spark_home;      // SPARK_HOME
   std::string jars;            // SICOOP_JARS: ':'-separated jar files or folders
   std::string user;            // USER: the user name Spark sessions are opened under
+  std::string db_url;          // SICOOP_DB_URL: the database URL when --db is not given
+  std::string spark_url;       // SICOOP_SPARK_URL: the Spark Connect endpoint when --spark is not given
+  std::string output;          // SICOOP_OUTPUT: the output folder when --output is not given
+  std::string profile;         // SICOOP_PROFILE: the profile when --profile is not given
+  std::string xdg_config_home;  // XDG_CONFIG_HOME
 
   // The values of this process's environment.
   static Environment FromProcess();

@@ -122,6 +122,7 @@ Result<SparkRuntime> FindSparkRuntime(const Environment& environment) {
   const fs::path cache_dir = CacheDir(environment);
   SparkRuntime runtime;
   SICOOP_ASSIGN_OR_RETURN(runtime.java_home, FindJavaHome(environment.java_home));
+  runtime.java_version = JavaVersion(runtime.java_home);
   SICOOP_ASSIGN_OR_RETURN(runtime.spark_home, FindSparkHome(environment.spark_home, cache_dir));
   runtime.jars = FindJars(environment.jars, cache_dir);
   return runtime;

@@ -17,6 +17,7 @@ std::filesystem::path CacheDir(const Environment& environment);
 
 struct SparkRuntime {
   std::filesystem::path java_home;   // a JDK or JRE of Java 17 or newer
+  int java_version = 0;              // its feature version (17); 0 when its release file does not say
   std::filesystem::path spark_home;  // holds bin/spark-submit and jars/
   std::vector<std::string> jars;     // JDBC drivers to put on Spark's class path
 };
