@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/help_catalog.h"
 #include "cli/db_timeout.h"
 #include "cli/options.h"
 #include "cli/profile.h"
@@ -118,6 +119,9 @@ Status SeedCommand(const std::vector<std::string>& args, const Environment& envi
 }
 
 }  // namespace
+
+const CommandSpec& DbInitSpec() { return kInitSpec; }
+const CommandSpec& DbSeedSpec() { return kSeedSpec; }
 
 int RunDb(const std::vector<std::string>& args, const Environment& environment) {
   return RunSubcommand(args, kDbUsage,

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/help_catalog.h"
 #include "cli/etl_run.h"
 #include "cli/options.h"
 #include "db/connection.h"
@@ -57,6 +58,8 @@ Status Demo(const std::vector<std::string>& args, const Environment& environment
 }
 
 }  // namespace
+
+const CommandSpec& DemoSpec() { return kDemoSpec; }
 
 int RunDemo(const std::vector<std::string>& args, const Environment& environment) {
   return ExitStatusOf(Demo(args, environment), "sicoop demo");

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/help_catalog.h"
 #include "cli/db_timeout.h"
 #include "cli/etl_run.h"
 #include "cli/options.h"
@@ -70,6 +71,8 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
 }
 
 }  // namespace
+
+const CommandSpec& EtlSpec() { return kEtlSpec; }
 
 int RunEtl(const std::vector<std::string>& args, const Environment& environment) {
   return ExitStatusOf(Etl(args, environment), "sicoop etl");

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/help_catalog.h"
 
 namespace sicoop::cli {
 
@@ -16,12 +17,17 @@ int RunSubcommand(const std::vector<std::string>& args, const std::string& usage
                   const std::string& command) {
   if (args.empty()) return ExitStatusOf(Status::Usage("missing command (use " + choices + ")"), command);
   if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << usage;
+    std::cout << usage << HelpSections(command.substr(command.find(' ') + 1));
     return 0;
   }
   auto found = subcommands.find(args[0]);
   if (found == subcommands.end()) {
-    return ExitStatusOf(Status::Usage("unknown command '" + args[0] + "' (use " + choices + ")"), command);
+    std::vector<std::string> known;
+    for (const auto& [name, run] : subcommands) known.push_back(name);
+    std::optional<std::string> nearest = NearestOf(args[0], known);
+    return ExitStatusOf(Status::Usage("unknown command '" + args[0] + "'" +
+                                      (nearest ? ": did you mean '" + command + " " + *nearest + "'?" : " (use " + choices + ")")),
+                        command);
   }
   return ExitStatusOf(found->second(std::vector<std::string>(args.begin() + 1, args.end())), command + " " + args[0]);
 }

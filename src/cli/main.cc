@@ -1,10 +1,12 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/help_catalog.h"
 #include "db/password_source.h"
 
 namespace {
@@ -29,20 +31,47 @@ SICOOP_DB_PASSWORD. TLS: ?sslmode=verify-full&sslrootcert=CA.pem (PostgreSQL's w
 ?ssl-mode=VERIFY_IDENTITY&ssl-ca=CA.pem (MySQL's). 'sicoop COMMAND --help' describes each command.
 )";
 
+// The hidden commands that print what packagers install: `completion bash|zsh` and `man`.
+int PrintGenerated(const std::string& command, const std::vector<std::string>& rest) {
+  std::string text = command == "man" ? (rest.empty() ? sicoop::cli::ManPage() : "")
+                                      : (rest.size() == 1 ? sicoop::cli::CompletionScript(rest[0]) : "");
+  if (text.empty()) {
+    return sicoop::cli::ExitStatusOf(
+        sicoop::Status::Usage(command == "man" ? "man takes no arguments" : "completion needs one shell: bash or zsh"),
+        "sicoop");
+  }
+  std::cout << text;
+  return 0;
+}
+
 int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& environment) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << kUsage;
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args == std::vector<std::string>{"help"}) {
+    std::cout << kUsage << sicoop::cli::HelpSections("");
     return args.empty() ? 2 : 0;
   }
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "help") {
+    // "help etl" is "etl --help", "help db init" is "db init --help".
+    rest.push_back("--help");
+    return Dispatch(rest, environment);
+  }
+  if (command == "--version" || command == "-V") {
+    std::cout << sicoop::cli::VersionText();
+    return 0;
+  }
+  if (command == "completion" || command == "man") return PrintGenerated(command, rest);
   if (command == "db") return sicoop::cli::RunDb(rest, environment);
   if (command == "etl") return sicoop::cli::RunEtl(rest, environment);
   if (command == "demo") return sicoop::cli::RunDemo(rest, environment);
   if (command == "spark") return sicoop::cli::RunSpark(rest, environment);
   if (command == "doctor") return sicoop::cli::RunDoctor(rest, environment);
-  std::cerr << "sicoop: unknown command '" << command << "' (see 'sicoop --help')\n";
-  return 2;
+  std::vector<std::string> known = sicoop::cli::TopLevelWords();
+  known.push_back("help");
+  std::optional<std::string> nearest = sicoop::cli::NearestOf(command, known);
+  return sicoop::cli::ExitStatusOf(
+      sicoop::Status::Usage("unknown command '" + command + "'" + (nearest ? ": did you mean '" + *nearest + "'?" : "")),
+      "sicoop");
 }
 
 // Overwrites, in this process's own argument memory, the password of every database URL and the

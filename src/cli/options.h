@@ -47,16 +47,25 @@ class ParsedOptions {
   bool help_requested_ = false;
 };
 
-// Parses `args` (what follows the command words). Accepts "--name value" and "--name=value".
-// Unknown options, missing values and missing required options are usage errors; the command adds
-// the hint to its --help (ExitStatusOf in commands.h).
+// The one-letter form of an option, where one is conventional ('o' for --output, 'q' for --quiet, 'v'
+// for --verbose); 0 for none. One table for every command, so that a letter means the same everywhere.
+char ShortNameOf(const OptionSpec& option);
+
+// Parses `args` (what follows the command words). Accepts "--name value", "--name=value" and, for an
+// option with a short name, "-o value" and "-ovalue". Unknown options (with the nearest declared one
+// suggested), missing values and missing required options are usage errors; the command adds the
+// hint to its --help (ExitStatusOf in commands.h).
 Result<ParsedOptions> ParseOptions(const CommandSpec& spec, const std::vector<std::string>& args);
 
-// The --help text of a command.
+// The one of `known` nearest to `typed`, when it is near enough to be a typing slip (an edit or a
+// swap of two neighbours per three characters, at least one): "etl" for "elt", "init" for "int".
+std::optional<std::string> NearestOf(const std::string& typed, const std::vector<std::string>& known);
+
+// The usage line, summary and options of a command (without the closing sections HelpPage adds).
 std::string HelpText(const CommandSpec& spec);
 
-// ParseOptions, and on --help prints HelpText to stdout and gives nullopt: the command then has
-// nothing more to do.
+// ParseOptions, and on --help prints the command's whole page (HelpPage in help_catalog.h) to stdout
+// and gives nullopt: the command then has nothing more to do.
 Result<std::optional<ParsedOptions>> ParseOrShowHelp(const CommandSpec& spec, const std::vector<std::string>& args);
 
 }  // namespace sicoop::cli

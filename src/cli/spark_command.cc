@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/help_catalog.h"
 #include "cli/options.h"
 #include "local/local_server.h"
 #include "spark/session.h"
@@ -139,6 +140,10 @@ Status ShowStatus(const std::vector<std::string>& args, const Environment& envir
 }
 
 }  // namespace
+
+const CommandSpec& SparkStartSpec() { return kStartSpec; }
+const CommandSpec& SparkStopSpec() { return kStopSpec; }
+const CommandSpec& SparkStatusSpec() { return kStatusSpec; }
 
 int RunSpark(const std::vector<std::string>& args, const Environment& environment) {
   return RunSubcommand(args, kSparkUsage,

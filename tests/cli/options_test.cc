@@ -76,7 +76,7 @@ TEST(ParseOptionsTest, UsageErrorsNameTheWrongPartAndPointAtHelp) {
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{"--name", "x", "--nmae", "y"}, "unknown option --nmae"},
+           {{"--name", "x", "--nmae", "y"}, "unknown option --nmae: did you mean --name?"},
            {{"--name", "x", "stray"}, "unexpected argument 'stray'"},
            {{"-n", "x"}, "unexpected argument '-n'"},
            {{"--name"}, "--name needs a value (X)"},
@@ -141,6 +141,70 @@ TEST(HelpTextTest, UsageSummaryAndOneAlignedLinePerOption) {
             "  --count N                 a number with a default (default: 7)\n"
             "  --mode MODE               one of a few words (default: slow)\n"
             "  --flag                    takes no value\n");
+}
+
+const CommandSpec kShortSpec = {
+    "sicoop try [options]",
+    "A command with the conventional one-letter options.",
+    {
+        {"output", "DIR", "a folder", "out"},
+        {"quiet", "", "say less", ""},
+        {"verbose", "", "say more", ""},
+        {"outline", "", "a flag close to --output", ""},
+    }};
+
+TEST(ShortOptionsTest, ConventionalLettersForOutputQuietAndVerbose) {
+  auto separate = ParseOptions(kShortSpec, {"-o", "dir", "-q", "-v"});
+  ASSERT_TRUE(separate.ok()) << separate.status().message();
+  EXPECT_EQ(separate->Get("output"), "dir");
+  EXPECT_TRUE(separate->Has("quiet"));
+  EXPECT_TRUE(separate->Has("verbose"));
+  auto attached = ParseOptions(kShortSpec, {"-o/tmp/x"});
+  ASSERT_TRUE(attached.ok()) << attached.status().message();
+  EXPECT_EQ(attached->Get("output"), "/tmp/x");
+  // Only options of the command have a short form: kSpec has no --output, so -o is refused there.
+  EXPECT_EQ(UsageErrorOf({"--name", "x", "-o", "dir"}), "unexpected argument '-o'");
+}
+
+TEST(ShortOptionsTest, RefusedForms) {
+  for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"-o"}, "--output needs a value (DIR)"},
+           {{"-qv"}, "unexpected argument '-qv': give one-letter options separately"},
+           {{"-x"}, "unexpected argument '-x'"},
+       }) {
+    auto parsed = ParseOptions(kShortSpec, args);
+    ASSERT_FALSE(parsed.ok()) << args[0];
+    EXPECT_TRUE(parsed.status().is_usage());
+    EXPECT_EQ(parsed.status().message(), message);
+  }
+}
+
+TEST(ShortOptionsTest, HelpShowsTheShortFormBeforeTheLongOne) {
+  EXPECT_NE(HelpText(kShortSpec).find("\n  -o, --output DIR          a folder (default: out)\n"), std::string::npos)
+      << HelpText(kShortSpec);
+  EXPECT_NE(HelpText(kShortSpec).find("\n  --outline                 "), std::string::npos) << HelpText(kShortSpec);
+}
+
+TEST(SuggestionTest, TheNearestWordWithinOneSlipPerThreeCharacters) {
+  const std::vector<std::string> commands = {"db", "etl", "demo", "spark", "help"};
+  EXPECT_EQ(NearestOf("elt", commands), "etl");      // two neighbours swapped
+  EXPECT_EQ(NearestOf("sprak", commands), "spark");
+  EXPECT_EQ(NearestOf("dmeo", commands), "demo");
+  EXPECT_EQ(NearestOf("int", {"init", "seed"}), "init");  // a letter missing
+  EXPECT_EQ(NearestOf("ouput", {"db", "output", "spark"}), "output");
+  EXPECT_EQ(NearestOf("card-nmuber", {"card-number", "delimiter"}), "card-number");
+  EXPECT_EQ(NearestOf("spreadsheetsafe", {"spreadsheet-safe"}), "spreadsheet-safe");
+  // Too far from everything to be a slip: no suggestion rather than a wrong one.
+  EXPECT_EQ(NearestOf("load", commands), std::nullopt);
+  EXPECT_EQ(NearestOf("x", {"db"}), std::nullopt);
+  EXPECT_EQ(NearestOf("output", {}), std::nullopt);
+  // The nearest wins over a farther one that is also within reach.
+  EXPECT_EQ(NearestOf("outpt", {"outline", "output"}), "output");
+}
+
+TEST(SuggestionTest, AnUnknownOptionNamesTheNearestDeclaredOne) {
+  EXPECT_EQ(UsageErrorOf({"--name", "x", "--cuont", "3"}), "unknown option --cuont: did you mean --count?");
+  EXPECT_EQ(UsageErrorOf({"--name", "x", "--colour"}), "unknown option --colour");
 }
 
 TEST(HelpTextTest, NoOptionsNoOptionsSection) {

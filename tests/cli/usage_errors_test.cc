@@ -92,7 +92,13 @@ INSTANTIATE_TEST_SUITE_P(
         UsageErrorCase{"FlagWithAValue", Seed({"--append=yes"}), "--append"},
         UsageErrorCase{"DbTimeoutZero", Etl({"--db-timeout", "0"}), "--db-timeout must be a whole number from 1"},
         UsageErrorCase{"DbTimeoutWithAUnit", Seed({"--db-timeout", "5s"}), "--db-timeout"},
-        UsageErrorCase{"DbTimeoutOverADay", {"db", "init", "--db", kUrl, "--db-timeout", "86401"}, "--db-timeout"}),
+        UsageErrorCase{"DbTimeoutOverADay", {"db", "init", "--db", kUrl, "--db-timeout", "86401"}, "--db-timeout"},
+        UsageErrorCase{"SuggestsTheCommand", {"elt", "--db", kUrl}, "unknown command 'elt': did you mean 'etl'?"},
+        UsageErrorCase{"SuggestsTheSubcommand", {"db", "int", "--db", kUrl}, "did you mean 'sicoop db init'?"},
+        UsageErrorCase{"SuggestsTheOption", Etl({"--ouput", "x"}), "unknown option --ouput: did you mean --output?"},
+        UsageErrorCase{"HelpOfAMistypedCommand", {"help", "sprak"}, "did you mean 'spark'?"},
+        UsageErrorCase{"UnknownShortOption", Etl({"-x"}), "'-x'"},
+        UsageErrorCase{"CompletionForAnotherShell", {"completion", "fish"}, "bash or zsh"}),
     PrintCaseName);
 
 TEST(UsageTest, HelpPrintsTheUsageOnStdoutAndSucceeds) {

@@ -1,0 +1,207 @@
+// What sicoop says about itself, run as a user runs it: `help COMMAND`, the closing sections of every
+// --help page, --version against scripts/versions.env, and the completion scripts and man page,
+// checked against the declarations the parser uses (cli/help_catalog.h). No server is needed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/help_catalog.h"
+#include "support/run_sicoop.h"
+
+namespace sicoop::testing {
+namespace {
+
+std::vector<std::string> Words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+// Every help page: sicoop's, each group's and each command's.
+std::vector<std::vector<std::string>> HelpPages() {
+  std::vector<std::vector<std::string>> pages = {{}, {"db"}, {"spark"}};
+  for (const auto& entry : cli::Catalog()) pages.push_back(Words(entry.words));
+  return pages;
+}
+
+std::string Joined(const std::vector<std::string>& words) {
+  std::string joined = "sicoop";
+  for (const auto& word : words) joined += " " + word;
+  return joined;
+}
+
+std::string Stdout(std::vector<std::string> args) {
+  SplitRunResult run = RunSicoopSplit(args);
+  EXPECT_EQ(run.exit_code, 0) << Joined(args) << ": " << run.err;
+  EXPECT_EQ(run.err, "") << Joined(args);
+  return run.out;
+}
+
+TEST(HelpCommandTest, HelpCommandShowsThePageOfThatCommand) {
+  for (auto words : HelpPages()) {
+    std::vector<std::string> help = {"help"};
+    help.insert(help.end(), words.begin(), words.end());
+    words.push_back("--help");
+    std::string page = Stdout(words);
+    EXPECT_EQ(Stdout(help), page) << Joined(help);
+    EXPECT_NE(page.find("usage: sicoop"), std::string::npos) << page;
+  }
+  EXPECT_NE(Stdout({"help", "etl"}).find("usage: sicoop etl "), std::string::npos);
+  EXPECT_NE(Stdout({"help", "db", "init"}).find("usage: sicoop db init "), std::string::npos);
+}
+
+TEST(HelpPagesTest, EveryPageEndsWithExamplesEnvironmentAndExitStatus) {
+  for (auto words : HelpPages()) {
+    std::string name = Joined(words);
+    words.push_back("--help");
+    std::string page = Stdout(words);
+    size_t examples = page.find("\nExamples:\n");
+    size_t environment = page.find("\nEnvironment:\n");
+    size_t exit_status = page.find("\nExit status:\n");
+    ASSERT_NE(examples, std::string::npos) << name << ":\n" << page;
+    ASSERT_NE(environment, std::string::npos) << name << ":\n" << page;
+    ASSERT_NE(exit_status, std::string::npos) << name << ":\n" << page;
+    EXPECT_LT(examples, environment) << name;
+    EXPECT_LT(environment, exit_status) << name;
+    // Each example is a command line of the page's command.
+    std::istringstream lines(page.substr(examples + 11, environment - examples - 11));
+    int example_count = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) continue;
+      ++example_count;
+      EXPECT_NE((line + " ").find(name + " "), std::string::npos) << name << " example: " << line;
+    }
+    EXPECT_GE(example_count, 1) << name;
+    std::string exit_codes = page.substr(exit_status);
+    for (const char* code : {"\n  0 ", "\n  1 ", "\n  2 ", "\n  130 "}) {
+      EXPECT_NE(exit_codes.find(code), std::string::npos) << name << " lacks exit code" << code;
+    }
+  }
+}
+
+TEST(HelpPagesTest, EachCommandListsTheVariablesItReads) {
+  std::string etl = Stdout({"etl", "--help"});
+  for (const char* variable : {"SICOOP_DB_PASSWORD", "SICOOP_DB_PASSWORD_FILE", "SICOOP_CACHE", "SICOOP_STATE_DIR",
+                               "SICOOP_SPARK_MEMORY", "SICOOP_JARS", "JAVA_HOME", "SPARK_HOME"}) {
+    EXPECT_NE(etl.find("\n  " + std::string(variable) + " "), std::string::npos) << variable << " missing:\n" << etl;
+  }
+  // db init reads the password variables and nothing of Spark's.
+  std::string init = Stdout({"db", "init", "--help"});
+  EXPECT_NE(init.find("\n  SICOOP_DB_PASSWORD "), std::string::npos) << init;
+  EXPECT_EQ(init.find("SPARK_HOME"), std::string::npos) << init;
+}
+
+// KEY=VALUE lines of scripts/versions.env.
+std::map<std::string, std::string> PinnedVersions() {
+  std::ifstream in(std::string(SICOOP_SOURCE_DIR) + "/scripts/versions.env");
+  std::map<std::string, std::string> pinned;
+  for (std::string line; std::getline(in, line);) {
+    size_t equals = line.find('=');
+    if (line.empty() || line[0] == '#' || equals == std::string::npos) continue;
+    pinned[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  return pinned;
+}
+
+TEST(VersionTest, NamesSicoopSparkAndTheJdbcDriversAsPinned) {
+  std::map<std::string, std::string> pinned = PinnedVersions();
+  ASSERT_FALSE(pinned["PYSPARK_VERSION"].empty());
+  ASSERT_FALSE(pinned["POSTGRESQL_JDBC_VERSION"].empty());
+  ASSERT_FALSE(pinned["MYSQL_JDBC_VERSION"].empty());
+  for (const char* flag : {"--version", "-V"}) {
+    std::vector<std::string> lines;
+    std::istringstream out(Stdout({flag}));
+    for (std::string line; std::getline(out, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 4u) << flag;
+    EXPECT_EQ(lines[0], "sicoop " SICOOP_PROJECT_VERSION);
+    EXPECT_EQ(lines[1].rfind("Spark " + pinned["PYSPARK_VERSION"] + " ", 0), 0u) << lines[1];
+    EXPECT_EQ(lines[2], "PostgreSQL JDBC driver " + pinned["POSTGRESQL_JDBC_VERSION"]);
+    EXPECT_EQ(lines[3], "MySQL Connector/J " + pinned["MYSQL_JDBC_VERSION"]);
+  }
+}
+
+// Whether `word` stands alone in `script`, as a candidate in a list between quotes or spaces does.
+bool Offers(std::string script, const std::string& word) {
+  for (char& c : script) c = c == '"' || c == '\n' ? ' ' : c;
+  return script.find(" " + word + " ") != std::string::npos;
+}
+
+// What the declarations hold: every command word and every option.
+std::vector<std::string> DeclaredWords() {
+  std::vector<std::string> words;
+  for (const auto& entry : cli::Catalog()) {
+    for (const auto& word : Words(entry.words)) words.push_back(word);
+    for (const auto& option : entry.spec().options) words.push_back("--" + option.name);
+  }
+  return words;
+}
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CompletionTest, BashScriptIsValidAndOffersEveryDeclaredWord) {
+  std::string script = Stdout({"completion", "bash"});
+  EXPECT_EQ(script, cli::CompletionScript("bash"));
+  for (const auto& word : DeclaredWords()) {
+    EXPECT_TRUE(Offers(script, word)) << word << " not offered";
+  }
+  std::string path = WriteTemp("sicoop.bash", script);
+  RunResult syntax = RunCommand({"bash", "-n", path});
+  EXPECT_EQ(syntax.exit_code, 0) << syntax.output;
+  // Completed as bash would: the candidates for what the user has typed so far.
+  auto complete = [&path](const std::string& line) {
+    RunResult run = RunCommand({"bash", "-c",
+                                "source '" + path + "'; COMP_WORDS=(" + line + "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); "
+                                "_sicoop; echo \"${COMPREPLY[*]}\""});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    return run.output;
+  };
+  EXPECT_EQ(complete("sicoop e"), "etl\n");
+  EXPECT_EQ(complete("sicoop db s"), "seed\n");
+  EXPECT_EQ(complete("sicoop etl --db URL --ou"), "--output\n");
+  EXPECT_EQ(complete("sicoop help sp"), "spark\n");
+  EXPECT_EQ(complete("sicoop etl --output ''"), "\n");  // a folder follows: bash completes file names
+}
+
+TEST(CompletionTest, ZshScriptOffersEveryDeclaredWord) {
+  std::string script = Stdout({"completion", "zsh"});
+  EXPECT_EQ(script.rfind("#compdef sicoop\n", 0), 0u);
+  for (const auto& word : DeclaredWords()) {
+    EXPECT_TRUE(Offers(script, word)) << word << " not offered";
+  }
+  // zsh itself checks the syntax where it is installed (it is not a build dependency).
+  if (RunCommand({"sh", "-c", "command -v zsh"}).exit_code == 0) {
+    RunResult syntax = RunCommand({"zsh", "-n", WriteTemp("_sicoop", script)});
+    EXPECT_EQ(syntax.exit_code, 0) << syntax.output;
+  }
+}
+
+TEST(ManPageTest, RendersWithManAndDescribesEveryDeclaredWord) {
+  std::string page = Stdout({"man"});
+  EXPECT_EQ(page.rfind(".TH SICOOP 1 ", 0), 0u) << page.substr(0, 80);
+  std::string path = WriteTemp("sicoop.1", page);
+  // groff -ww warns of every roff mistake; -z renders without printing.
+  RunResult lint = RunCommand({"groff", "-man", "-ww", "-z", path});
+  EXPECT_EQ(lint.exit_code, 0) << lint.output;
+  EXPECT_EQ(lint.output, "");
+  RunResult rendered = RunCommand({"man", "-l", path}, {{"MANWIDTH", "200"}, {"MANPAGER", "cat"}, {"PAGER", "cat"}});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.output;
+  for (const auto& word : DeclaredWords()) {
+    EXPECT_NE(rendered.output.find(word), std::string::npos) << word << " not in the rendered page";
+  }
+  for (const char* section : {"NAME", "SYNOPSIS", "COMMANDS", "EXAMPLES", "ENVIRONMENT", "EXIT STATUS"}) {
+    EXPECT_NE(rendered.output.find(std::string("\n") + section + "\n"), std::string::npos) << section;
+  }
+}
+
+}  // namespace
+}  // namespace sicoop::testing
