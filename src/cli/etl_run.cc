@@ -71,6 +71,8 @@ Result<pipeline::EtlSummary> RunEtlAndReport(const pipeline::EtlOptions& options
   SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock output_lock, pipeline::LockOutputDir(options.output_dir));
   SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store, MakeJdbcTrustStore(options, output_lock, environment));
   pipeline::EtlOptions run_options = options;
+  // The password the connection used, also when libpq found it itself (PGPASSWORD, ~/.pgpass).
+  run_options.source.password = source->url().password;
   if (trust_store) run_options.source.tls.jdbc_trust_store = trust_store->path().string();
 
   std::optional<local::EmbeddedSpark> embedded;

@@ -7,11 +7,14 @@
 namespace sicoop::cli {
 
 OptionSpec DbPasswordFileOption() {
-  // The order is the whole rule, so it gets a second line rather than a pointer elsewhere.
+  // The order is the whole rule, so it is spelled out here rather than pointed to.
   return {"db-password-file", "PATH",
           "file holding the database password, e.g. a mounted Kubernetes Secret; trailing line end ignored\n"
           "                            (password order: the --db URL's, this file's, SICOOP_DB_PASSWORD_FILE's, "
-          "SICOOP_DB_PASSWORD)",
+          "SICOOP_DB_PASSWORD;\n"
+          "                            then, for PostgreSQL only, libpq's PGPASSWORD and ~/.pgpass or PGPASSFILE's "
+          "file;\n"
+          "                            MySQL's MYSQL_PWD and option files are not read)",
           ""};
 }
 

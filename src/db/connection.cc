@@ -23,6 +23,20 @@ std::string ConnectHint(Status::Reason reason) {
   return "check the URL and that the server lets this user use the database";
 }
 
+std::string NoPasswordHint(Dialect dialect) {
+  const std::string sicoop_sources =
+      "give the password in the file --db-password-file names, in the file SICOOP_DB_PASSWORD_FILE names, "
+      "in SICOOP_DB_PASSWORD";
+  if (dialect == Dialect::kPostgres) {
+    return "no password was given: " + sicoop_sources +
+           ", in PGPASSWORD or in a password file (~/.pgpass, or the file PGPASSFILE names), or in the --db URL "
+           "(which other local users can read)";
+  }
+  return "no password was given: " + sicoop_sources +
+         " or in the --db URL (which other local users can read); sicoop reads neither MYSQL_PWD nor option "
+         "files such as ~/.my.cnf";
+}
+
 Result<std::unique_ptr<Connection>> Connect(const DbUrl& url) {
   if (url.dialect == Dialect::kPostgres) return ConnectPostgres(url);
   return ConnectMysql(url);

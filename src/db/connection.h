@@ -73,4 +73,12 @@ Result<std::unique_ptr<Connection>> Connect(const DbUrl& url);
 // What to check after a connect that failed for `reason`: the end of Connect's error messages.
 std::string ConnectHint(Status::Reason reason);
 
+// The end of the error of a connect the server refused because no password came from anywhere:
+// every place sicoop takes one from. Both paths, sicoop's own connection and Spark's JDBC reads,
+// use the same password. PostgreSQL: sicoop's sources, then what libpq reads itself (PGPASSWORD,
+// ~/.pgpass or PGPASSFILE's file), which the connection hands on to the JDBC reads. MySQL/MariaDB:
+// sicoop's sources only; MYSQL_PWD (deprecated by MySQL) and option files (~/.my.cnf) are not read,
+// because an option file's other settings (host, port, TLS) would reach one path and not the other.
+std::string NoPasswordHint(Dialect dialect);
+
 }  // namespace sicoop::db

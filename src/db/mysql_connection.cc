@@ -222,6 +222,8 @@ Result<std::unique_ptr<Connection>> ConnectMysql(const DbUrl& url) {
   mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
   mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   ApplyTls(mysql, url.tls);
+  // Never a null password: Connector/C would then take MYSQL_PWD, which Spark's JDBC reads could
+  // not (connection.h, NoPasswordHint).
   if (mysql_real_connect(mysql, url.host.c_str(), url.user.c_str(), url.password.c_str(), url.database.c_str(),
                          static_cast<unsigned>(url.port), nullptr, CLIENT_MULTI_STATEMENTS) == nullptr) {
     const Status::Reason reason = ConnectFailureReason(mysql_errno(mysql));
@@ -235,7 +237,11 @@ Result<std::unique_ptr<Connection>> ConnectMysql(const DbUrl& url) {
     }
     mysql_close(mysql);
     return Status::Failure("cannot connect to MySQL/MariaDB at " + url.Endpoint() + " (database " + url.database +
-                               "): " + message + " — " + (tls_failed ? url.TlsFailureHint() : ConnectHint(reason)),
+                               "): " + message + " — " +
+                               (tls_failed ? url.TlsFailureHint()
+                                : reason == Status::Reason::kAuthentication && url.password.empty()
+                                    ? NoPasswordHint(Dialect::kMysql)
+                                    : ConnectHint(reason)),
                            reason);
   }
   return std::unique_ptr<Connection>(new MysqlConnection(url, mysql));

@@ -35,6 +35,7 @@ std::string OneLine(const char* text) {
 struct ConnectFailure {
   std::string message;
   Status::Reason reason = Status::Reason::kUnspecified;
+  bool no_password = false;  // the server asked for a password and no source had one
 };
 
 // With PQERRORS_VERBOSE a server's error reads "SEVERITY:  SQLSTATE: text\nLOCATION: ...". Splits
@@ -44,6 +45,7 @@ ConnectFailure ClassifyConnectFailure(PGconn* conn) {
   std::string error(PQerrorMessage(conn) == nullptr ? "" : PQerrorMessage(conn));
   if (size_t location = error.find("\nLOCATION:"); location != std::string::npos) error.resize(location);
   ConnectFailure failure;
+  failure.no_password = PQconnectionNeedsPassword(conn);
   size_t severity_end = error.find(":  ");
   const bool has_sqlstate = severity_end != std::string::npos && error.size() >= severity_end + 3 + 6 &&
                             error[severity_end + 3 + 5] == ':';
@@ -285,7 +287,9 @@ Result<std::unique_ptr<Connection>> ConnectPostgres(const DbUrl& url) {
                             failure->message.find("SSL") != std::string::npos;
     return Status::Failure("cannot connect to PostgreSQL at " + url.Endpoint() + " (database " + url.database +
                                "): " + failure->message + " — " +
-                               (tls_failed ? url.TlsFailureHint() : ConnectHint(failure->reason)),
+                               (tls_failed           ? url.TlsFailureHint()
+                                : failure->no_password ? NoPasswordHint(Dialect::kPostgres)
+                                                       : ConnectHint(failure->reason)),
                            failure->reason);
   }
   // Non-blocking, so that no send can wait on a server that stopped reading (the waits are sicoop's
@@ -295,7 +299,12 @@ Result<std::unique_ptr<Connection>> ConnectPostgres(const DbUrl& url) {
     PQfinish(conn);
     return Status::Failure("cannot set up the connection to PostgreSQL at " + url.Endpoint() + ": " + message);
   }
-  return std::unique_ptr<Connection>(new PostgresConnection(url, conn));
+  // With no password from sicoop's own sources libpq looks in PGPASSWORD and in its password file
+  // (~/.pgpass, PGPASSFILE). Spark's JDBC reads (pgjdbc) look in neither, so the connection keeps
+  // the password libpq sent, for them to use.
+  DbUrl connected = url;
+  if (connected.password.empty() && PQconnectionUsedPassword(conn)) connected.password = PQpass(conn);
+  return std::unique_ptr<Connection>(new PostgresConnection(std::move(connected), conn));
 }
 
 }  // namespace sicoop::db

@@ -186,7 +186,11 @@ Status CheckSchema(Connection& connection) {
   }
   const DbUrl& url = connection.url();
   std::string where = "database '" + url.database + "' at " + url.Endpoint();
-  std::string fix = "run 'sicoop db init --db " + url.Redacted() + "' first";
+  // Without the password, not "***": a pasted hint must not send asterisks as the password.
+  DbUrl without_password = url;
+  without_password.password.clear();
+  std::string fix = "run 'sicoop db init --db " + without_password.Redacted() + "' first" +
+                    (url.password.empty() ? "" : ", with the password given as for this run");
   std::vector<std::string> wrong_types;
   for (const TableDesc& table : SourceSchema()) {
     if (!tables.count(table.name)) return Status::Failure(where + " has no table '" + table.name + "': " + fix);
