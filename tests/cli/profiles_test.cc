@@ -3,6 +3,7 @@
 // harness servers and against a closed port and a missing database.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -161,6 +162,24 @@ TEST(ProfilesIntegrationTest, TheUserConfigFileIsFoundThroughXdgConfigHome) {
   auto tables = db.connection->Query("SELECT COUNT(*) FROM movimento");
   ASSERT_TRUE(tables.ok()) << tables.status().message();
   EXPECT_EQ((*tables)[0][0], "0");
+}
+
+// etl takes all three settings from a profile of ./sicoop.toml, the project's own file: the database,
+// the Spark endpoint and the output folder.
+TEST(ProfilesIntegrationTest, EtlRunsWithEverythingFromTheProjectFile) {
+  FreshDatabase db = MakeFreshDatabase("postgres");
+  ASSERT_TRUE(db.connection);
+  ASSERT_EQ(RunSicoop({"db", "init", "--db", db.url}).exit_code, 0);
+  ASSERT_EQ(RunSicoop({"db", "seed", "--db", db.url, "--movimentos", "300"}).exit_code, 0);
+  const fs::path folder = MakeTestFolder("profiles");
+  WriteFile(folder / "sicoop.toml", "[profile.ci]\ndb = \"" + WithoutPassword(db.url) + "\"\nspark = \"" + SparkUrl() +
+                                        "\"\noutput = \"" + (folder / "out").string() + "\"\n");
+  RunResult run = RunCommand({"sh", "-c", "cd '" + folder.string() + "' && exec \"$0\" etl --profile ci", SicoopBinary()},
+                             Isolated(folder, {{"SICOOP_DB_PASSWORD", kHarnessPassword}}));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::string csv = ReadWholeFile(folder / "out" / "movimento_flat.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 301) << "a header and 300 rows";
+  EXPECT_FALSE(Has(run.output, "local Spark Connect server")) << "the profile's endpoint, not a local one:\n" << run.output;
 }
 
 TEST(DoctorTest, PassesAgainstTheHarnessServers) {
