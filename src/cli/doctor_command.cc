@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/db_timeout.h"
+#include "cli/help_catalog.h"
 #include "cli/options.h"
 #include "cli/profile.h"
 #include "cli/source_database.h"
@@ -107,6 +108,8 @@ std::string PasswordOrigin(const ParsedOptions& parsed, const Environment& envir
   if (parsed.Has("db-password-file")) return "set (from --db-password-file " + parsed.Get("db-password-file") + ")";
   if (!environment.db_password_file.empty()) return "set (from SICOOP_DB_PASSWORD_FILE " + environment.db_password_file + ")";
   if (!environment.db_password.empty()) return "set (from SICOOP_DB_PASSWORD)";
+  // libpq's own sources reach the JDBC reads too (db/connection.h); sicoop does not read them itself.
+  if (db.value.starts_with("postgres")) return "not set (libpq may still find one in PGPASSWORD, ~/.pgpass or PGPASSFILE)";
   return "not set";
 }
 
@@ -224,6 +227,8 @@ Status Doctor(const std::vector<std::string>& args, const Environment& environme
 }
 
 }  // namespace
+
+const CommandSpec& DoctorSpec() { return kDoctorSpec; }
 
 int RunDoctor(const std::vector<std::string>& args, const Environment& environment) {
   return ExitStatusOf(Doctor(args, environment), "sicoop doctor");
