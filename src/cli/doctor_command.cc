@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/db_timeout.h"
+#include "cli/help_catalog.h"
 #include "cli/options.h"
 #include "cli/profile.h"
 #include "cli/source_database.h"
@@ -226,6 +227,8 @@ Status Doctor(const std::vector<std::string>& args, const Environment& environme
 }
 
 }  // namespace
+
+const CommandSpec& DoctorSpec() { return kDoctorSpec; }
 
 int RunDoctor(const std::vector<std::string>& args, const Environment& environment) {
   return ExitStatusOf(Doctor(args, environment), "sicoop doctor");

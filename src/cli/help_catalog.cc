@@ -19,12 +19,19 @@ const std::vector<std::pair<std::string, std::string>> kEnvironmentVariables = {
     {"JAVA_HOME", "the Java runtime Spark runs on (default: the one on PATH)"},
     {"SPARK_HOME", "the Spark runtime (default: the cache's pyspark)"},
     {"USER", "the user name Spark sessions are opened under"},
+    {"SICOOP_DB_URL", "the database URL when --db is not given (without a password)"},
+    {"SICOOP_SPARK_URL", "the Spark Connect endpoint when --spark is not given"},
+    {"SICOOP_OUTPUT", "the output folder when --output is not given"},
+    {"SICOOP_PROFILE", "the profile of the config file when --profile is not given"},
+    {"XDG_CONFIG_HOME", "where the user's config file is (default: $HOME/.config)"},
 };
 
 const std::vector<std::string> kPasswordVariables = {"SICOOP_DB_PASSWORD", "SICOOP_DB_PASSWORD_FILE"};
 const std::vector<std::string> kLocalSparkVariables = {"SICOOP_CACHE", "XDG_CACHE_HOME", "SICOOP_STATE_DIR",
                                                        "SICOOP_SPARK_MEMORY", "SICOOP_JARS", "JAVA_HOME",
                                                        "SPARK_HOME", "USER"};
+// What the commands that take --config and --profile read besides their flags (cli/profile.h).
+const std::vector<std::string> kProfileVariables = {"SICOOP_DB_URL", "SICOOP_PROFILE", "XDG_CONFIG_HOME"};
 const std::vector<std::string> kStateVariables = {"SICOOP_CACHE", "XDG_CACHE_HOME", "SICOOP_STATE_DIR"};
 
 std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -174,21 +181,29 @@ std::string OneLine(const std::string& text) {
 
 const std::vector<CatalogEntry>& Catalog() {
   static const std::vector<CatalogEntry> catalog = {
-      {"db init", DbInitSpec, {"sicoop db init --db postgresql://etl@localhost/cooperativa"}, kPasswordVariables},
+      {"db init",
+       DbInitSpec,
+       {"sicoop db init --db postgresql://etl@localhost/cooperativa", "sicoop db init --profile staging"},
+       Concat(kPasswordVariables, kProfileVariables)},
       {"db seed",
        DbSeedSpec,
        {"sicoop db seed --db postgresql://etl@localhost/cooperativa --movimentos 100000 --seed 7"},
-       kPasswordVariables},
+       Concat(kPasswordVariables, kProfileVariables)},
       {"etl",
        EtlSpec,
        {"sicoop etl --db postgresql://etl@localhost/cooperativa -o out",
         "SICOOP_DB_PASSWORD_FILE=~/.sicoop-password sicoop etl --db mysql://etl@db.example/cooperativa --output out "
         "--delimiter ';'"},
-       Concat(kPasswordVariables, kLocalSparkVariables)},
+       Concat(Concat(kPasswordVariables, kProfileVariables),
+              Concat({"SICOOP_SPARK_URL", "SICOOP_OUTPUT"}, kLocalSparkVariables))},
       {"demo", DemoSpec, {"sicoop demo -o out --movimentos 20000"}, kLocalSparkVariables},
       {"spark start", SparkStartSpec, {"sicoop spark start --memory 8g"}, kLocalSparkVariables},
       {"spark stop", SparkStopSpec, {"sicoop spark stop"}, kStateVariables},
       {"spark status", SparkStatusSpec, {"sicoop spark status"}, kStateVariables},
+      {"doctor",
+       DoctorSpec,
+       {"sicoop doctor", "sicoop doctor --db postgresql://etl@localhost/cooperativa --spark sc://localhost:15002"},
+       Concat(Concat(kPasswordVariables, kProfileVariables), Concat({"SICOOP_SPARK_URL"}, kLocalSparkVariables))},
   };
   return catalog;
 }

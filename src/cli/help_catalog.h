@@ -18,6 +18,7 @@ const CommandSpec& DemoSpec();
 const CommandSpec& SparkStartSpec();
 const CommandSpec& SparkStopSpec();
 const CommandSpec& SparkStatusSpec();
+const CommandSpec& DoctorSpec();
 
 struct CatalogEntry {
   std::string words;                     // the command words after "sicoop": "db init"

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -201,6 +202,18 @@ TEST(ManPageTest, RendersWithManAndDescribesEveryDeclaredWord) {
   for (const char* section : {"NAME", "SYNOPSIS", "COMMANDS", "EXAMPLES", "ENVIRONMENT", "EXIT STATUS"}) {
     EXPECT_NE(rendered.output.find(std::string("\n") + section + "\n"), std::string::npos) << section;
   }
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(ShareFilesTest, TheBuildWritesWhatTheCommandsPrintWhereShellsAndManLook) {
+  const std::string share = SICOOP_SHARE_DIR;
+  EXPECT_EQ(FileText(share + "/bash-completion/completions/sicoop"), Stdout({"completion", "bash"}));
+  EXPECT_EQ(FileText(share + "/zsh/site-functions/_sicoop"), Stdout({"completion", "zsh"}));
+  EXPECT_EQ(FileText(share + "/man/man1/sicoop.1"), Stdout({"man"}));
 }
 
 }  // namespace
