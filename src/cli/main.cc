@@ -28,10 +28,13 @@ URL is postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (mariadb:// to
 the URL is seen by other local users while sicoop starts; without one, the password is read from the
 file --db-password-file names, else from the file SICOOP_DB_PASSWORD_FILE names, else from
 SICOOP_DB_PASSWORD. TLS: ?sslmode=verify-full&sslrootcert=CA.pem (PostgreSQL's words) or
-?ssl-mode=VERIFY_IDENTITY&ssl-ca=CA.pem (MySQL's). 'sicoop COMMAND --help' describes each command.
+?ssl-mode=VERIFY_IDENTITY&ssl-ca=CA.pem (MySQL's).
+
+'sicoop help COMMAND' (or 'sicoop COMMAND --help') describes each command; 'sicoop --version' names
+the versions; 'sicoop completion bash|zsh' and 'sicoop man' print shell completion and the man page.
 )";
 
-// The hidden commands that print what packagers install: `completion bash|zsh` and `man`.
+// The commands that print what packagers install: `completion bash|zsh` and `man`.
 int PrintGenerated(const std::string& command, const std::vector<std::string>& rest) {
   std::string text = command == "man" ? (rest.empty() ? sicoop::cli::ManPage() : "")
                                       : (rest.size() == 1 ? sicoop::cli::CompletionScript(rest[0]) : "");

@@ -86,6 +86,14 @@ TEST(HelpPagesTest, EveryPageEndsWithExamplesEnvironmentAndExitStatus) {
   }
 }
 
+TEST(HelpPagesTest, TheTopLevelPageNamesHelpVersionCompletionAndMan) {
+  std::string page = Stdout({"--help"});
+  for (const char* mention : {"'sicoop help COMMAND'", "'sicoop --version'", "'sicoop completion bash|zsh'",
+                              "'sicoop man'"}) {
+    EXPECT_NE(page.find(mention), std::string::npos) << mention << " missing:\n" << page;
+  }
+}
+
 TEST(HelpPagesTest, EachCommandListsTheVariablesItReads) {
   std::string etl = Stdout({"etl", "--help"});
   for (const char* variable : {"SICOOP_DB_PASSWORD", "SICOOP_DB_PASSWORD_FILE", "SICOOP_CACHE", "SICOOP_STATE_DIR",
