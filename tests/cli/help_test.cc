@@ -3,6 +3,7 @@
 // checked against the declarations the parser uses (cli/help_catalog.h). No server is needed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -92,6 +93,23 @@ TEST(HelpPagesTest, TheTopLevelPageNamesHelpVersionCompletionAndMan) {
                               "'sicoop man'"}) {
     EXPECT_NE(page.find(mention), std::string::npos) << mention << " missing:\n" << page;
   }
+}
+
+// A command added to the top-level list without a catalog row would miss its page's sections, its
+// completion and its man entry.
+TEST(HelpPagesTest, EveryListedCommandIsInTheCatalog) {
+  std::string page = Stdout({"--help"});
+  size_t list = page.find("\ncommands:\n");
+  ASSERT_NE(list, std::string::npos) << page;
+  std::istringstream lines(page.substr(list + 11, page.find("\n\n", list + 11) - list - 11));
+  std::vector<std::string> catalog = cli::TopLevelWords();
+  int listed = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::string command = Words(line).at(0);
+    ++listed;
+    EXPECT_NE(std::find(catalog.begin(), catalog.end(), command), catalog.end()) << command << " has no catalog row";
+  }
+  EXPECT_EQ(listed, 6) << "db init, db seed, etl, demo, spark, doctor";
 }
 
 TEST(HelpPagesTest, EachCommandListsTheVariablesItReads) {
