@@ -25,6 +25,7 @@ const CommandSpec kEtlSpec = {
         {"output", "DIR", "folder for movimento_flat.csv; created when missing (required; or SICOOP_OUTPUT, or the profile's output)", ""},
         {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: SICOOP_SPARK_URL, the profile's spark, else a local server", ""},
         {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
+        {"excel-br", "", "for Excel in Portuguese (Brazil): ';', decimal comma, UTF-8 BOM, CRLF line ends", ""},
         {"card-number", "MODE", "masked (all but the last four digits as *) or full", "masked"},
         {"partitions", "N", "JDBC partitions for movimento; 0 derives them from its size", "0"},
         ConfigOption(),
@@ -38,9 +39,11 @@ Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const E
   SICOOP_RETURN_IF_ERROR(ApplyDbTimeout(parsed, options.source));
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateOutputDir(parsed.Get("output")));
   options.output_dir = parsed.Get("output");
-  std::string delimiter = parsed.Get("delimiter");
-  SICOOP_RETURN_IF_ERROR(pipeline::ValidateDelimiter(delimiter));
-  options.delimiter = delimiter[0];
+  options.preset = parsed.Has("excel-br") ? pipeline::CsvPreset::kExcelBr : pipeline::CsvPreset::kDefault;
+  SICOOP_ASSIGN_OR_RETURN(options.delimiter,
+                          pipeline::ChooseDelimiter(parsed.Has("delimiter") ? std::optional(parsed.Get("delimiter"))
+                                                                            : std::nullopt,
+                                                    options.preset));
   auto card = parsed.GetChoice("card-number", {"masked", "full"});
   if (!card.ok()) return card.status();
   options.card_number = *card == "full" ? pipeline::CardNumberMode::kFull : pipeline::CardNumberMode::kMasked;

@@ -70,19 +70,28 @@ Result<std::vector<fs::path>> PartFiles(const fs::path& parts_dir) {
   return parts;
 }
 
-// Appends `source` to the open file `fd`, counting its records.
-Status AppendFile(const fs::path& source, int fd, const fs::path& target, CsvRecordCounter& counter) {
+// Appends `source` to the open file `fd`, counting its records, each ended by the preset's line end.
+Status AppendFile(const fs::path& source, int fd, const fs::path& target, CsvPreset preset,
+                  CsvRecordCounter& counter) {
   int in = open(source.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return Status::Failure("cannot read Spark output " + source.string() + ": " + ErrnoText());
   std::vector<char> buffer(1 << 20);
+  std::string converted;
   Status status;
   while (status.ok()) {
     ssize_t n = read(in, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) status = Status::Failure("cannot read " + source.string() + ": " + ErrnoText());
     if (n <= 0) break;
-    counter.Feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
-    status = WriteAll(fd, buffer.data(), static_cast<size_t>(n), target);
+    const std::string_view chunk(buffer.data(), static_cast<size_t>(n));
+    if (preset == CsvPreset::kExcelBr) {
+      converted.clear();
+      counter.FeedEndingRecordsWithCrLf(chunk, converted);
+      status = WriteAll(fd, converted.data(), converted.size(), target);
+    } else {
+      counter.Feed(chunk);
+      status = WriteAll(fd, chunk.data(), chunk.size(), target);
+    }
   }
   close(in);
   return status;
@@ -115,16 +124,41 @@ Status ValidateDelimiter(std::string_view delimiter) {
   return Status::Ok();
 }
 
+std::string LineEnd(CsvPreset preset) { return preset == CsvPreset::kExcelBr ? "\r\n" : "\n"; }
+
+char DecimalMark(CsvPreset preset) { return preset == CsvPreset::kExcelBr ? ',' : '.'; }
+
+Result<char> ChooseDelimiter(const std::optional<std::string>& given, CsvPreset preset) {
+  if (!given) return preset == CsvPreset::kExcelBr ? ';' : ',';
+  SICOOP_RETURN_IF_ERROR(ValidateDelimiter(*given));
+  if (preset == CsvPreset::kExcelBr && *given != ";") {
+    return Status::Usage("--excel-br writes ';' between fields, not '" + *given +
+                         "' (its decimal comma needs it): drop --delimiter");
+  }
+  return (*given)[0];
+}
+
 Status ValidateOutputDir(std::string_view output_dir) {
   if (output_dir.empty()) return Status::Usage("--output must name a folder, not be empty (for example --output out)");
   return Status::Ok();
 }
 
+bool CsvRecordCounter::EndsRecord(char c) {
+  // A doubled quote inside a quoted field toggles twice, which leaves the state unchanged.
+  if (c == '"') in_quotes_ = !in_quotes_;
+  if (c != '\n' || in_quotes_) return false;
+  ++records_;
+  return true;
+}
+
 void CsvRecordCounter::Feed(std::string_view chunk) {
+  for (char c : chunk) EndsRecord(c);
+}
+
+void CsvRecordCounter::FeedEndingRecordsWithCrLf(std::string_view chunk, std::string& out) {
   for (char c : chunk) {
-    // A doubled quote inside a quoted field toggles twice, which leaves the state unchanged.
-    if (c == '"') in_quotes_ = !in_quotes_;
-    else if (c == '\n' && !in_quotes_) ++records_;
+    if (EndsRecord(c)) out += '\r';
+    out += c;
   }
 }
 
@@ -195,18 +229,20 @@ StagingDir::~StagingDir() {
   fs::remove_all(path_, ec);
 }
 
-Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
+Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header, CsvPreset preset,
                            const fs::path& target, int64_t expected_records) {
   SICOOP_ASSIGN_OR_RETURN(const std::vector<fs::path> parts, PartFiles(staging.parts()));
   fs::path temporary = staging.path() / target.filename();
   int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Failure("cannot create " + temporary.string() + ": " + ErrnoText());
-  std::string first_line = header + "\n";
+  // Excel reads a CSV as UTF-8 only after a byte-order mark (else in the system's ANSI code page,
+  // which garbles accents). Spark writes no header, so the mark goes here, once.
+  const std::string first_line = (preset == CsvPreset::kExcelBr ? "\xEF\xBB\xBF" : "") + header + LineEnd(preset);
   CsvRecordCounter counter;
   Status status = WriteAll(fd, first_line.data(), first_line.size(), temporary);
   for (const auto& part : parts) {
     if (!status.ok()) break;
-    status = AppendFile(part, fd, temporary, counter);
+    status = AppendFile(part, fd, temporary, preset, counter);
   }
   if (status.ok() && fsync(fd) != 0) {
     status = Status::Failure("cannot flush " + temporary.string() + " to disk: " + ErrnoText());

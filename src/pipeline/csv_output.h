@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,13 +18,31 @@ namespace sicoop::pipeline {
 
 inline constexpr const char* kFlatFileName = "movimento_flat.csv";
 
+// The file's byte conventions: the default contract, or the opt-in preset for Excel with Brazilian
+// settings (docs/output-contract.md, "Excel preset"): ';' between fields, a decimal comma in the
+// amount, a UTF-8 byte-order mark before the header and CRLF line ends.
+enum class CsvPreset { kDefault, kExcelBr };
+
 // The Spark CSV writer options that give RFC 4180 output: fields quoted only when they hold the
 // delimiter, a double quote, CR or LF; quotes doubled; backslash ordinary; surrounding spaces kept;
-// empty strings unquoted; UTF-8; '\n' line ends; no header (sicoop writes it once).
+// empty strings unquoted; UTF-8; '\n' line ends; no header (sicoop writes it once). Also for the
+// Excel preset: with lineSep "\r\n" Spark's writer would turn every '\n' inside a quoted field into
+// "\r\n" too, changing the text; PublishCsv ends the records with CRLF instead.
 std::map<std::string, std::string> SparkCsvOptions(char delimiter);
+
+// What ends a record: '\n', or "\r\n" in the Excel preset.
+std::string LineEnd(CsvPreset preset);
+
+// The character between the amount's units and cents: '.', or ',' in the Excel preset.
+char DecimalMark(CsvPreset preset);
 
 // A delimiter the CSV can carry unambiguously: one byte, not '"', CR or LF. Usage error otherwise.
 Status ValidateDelimiter(std::string_view delimiter);
+
+// The field delimiter of a run: `given` (--delimiter, checked by ValidateDelimiter) or else ','
+// or, in the Excel preset, ';'. The preset takes no other delimiter than ';' (its decimal comma
+// would need quotes under ',', and Excel splits only on its list separator): usage error.
+Result<char> ChooseDelimiter(const std::optional<std::string>& given, CsvPreset preset);
 
 // An --output that names a folder: not empty. Usage error otherwise.
 Status ValidateOutputDir(std::string_view output_dir);
@@ -42,9 +61,14 @@ Result<FolderLock> LockOutputDir(const std::filesystem::path& output_dir);
 class CsvRecordCounter {
  public:
   void Feed(std::string_view chunk);
+  // Feeds `chunk` and appends it to `out` with a '\r' before each '\n' that ends a record.
+  void FeedEndingRecordsWithCrLf(std::string_view chunk, std::string& out);
   int64_t records() const { return records_; }
 
  private:
+  // Takes the next character; true when it is the '\n' that ends a record.
+  bool EndsRecord(char c);
+
   bool in_quotes_ = false;
   int64_t records_ = 0;
 };
@@ -76,13 +100,14 @@ class StagingDir {
   std::filesystem::path path_;
 };
 
-// Writes `header` + '\n' and then the part files of `staging.parts()` (part-*, in name order, which
-// is Spark's partition order) into a temporary file in the staging folder, flushes it to disk, and
-// renames it to `target` (which must be on the same filesystem). The data records must number
-// `expected_records` (what Spark counted as it wrote them): a file with any other count is not
-// published, and the failure gives both numbers. Returns the number of data records. On failure
-// `target` is left as it was.
-Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header,
+// Writes the preset's first line (a byte-order mark in the Excel preset, `header`, the line end)
+// and then the part files of `staging.parts()` (part-*, in name order, which is Spark's partition
+// order; their records ending with CRLF in the Excel preset) into a temporary file in the staging
+// folder, flushes it to disk, and renames it to `target` (which must be on the same filesystem).
+// The data records must number `expected_records` (what Spark counted as it wrote them): a file
+// with any other count is not published, and the failure gives both numbers. Returns the number of
+// data records. On failure `target` is left as it was.
+Result<int64_t> PublishCsv(const StagingDir& staging, const std::string& header, CsvPreset preset,
                            const std::filesystem::path& target, int64_t expected_records);
 
 }  // namespace sicoop::pipeline

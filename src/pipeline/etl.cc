@@ -98,7 +98,7 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
   // Spark counts the rows in the job that writes them (an observation on the write's input: only
   // tasks that succeeded, each partition once), so the published file can be checked against it.
   spark::Observation counted("sicoop_rows_written");
-  Status written = spark.Sql(FlatViewSql(options.card_number, options.spreadsheet_safe))
+  Status written = spark.Sql(FlatViewSql(options.card_number, options.spreadsheet_safe, DecimalMark(options.preset)))
                        .Observe(counted, {"count(1) AS rows"})
                        .Write()
                        .Format("csv")
@@ -114,7 +114,7 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
   start = Clock::now();
   summary.file = options.output_dir / kFlatFileName;
   SICOOP_ASSIGN_OR_RETURN(summary.rows_written,
-                          PublishCsv(staging, FlatViewHeader(options.delimiter), summary.file, spark_rows));
+                          PublishCsv(staging, FlatViewHeader(options.delimiter), options.preset, summary.file, spark_rows));
   summary.seconds_publish = SecondsSince(start);
   return summary;
 }

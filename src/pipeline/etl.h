@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "db/connection.h"
 #include "db/db_url.h"
+#include "pipeline/csv_output.h"
 #include "pipeline/flat_view.h"
 #include "pipeline/folder_lock.h"
 #include "spark/execution_progress.h"
@@ -26,12 +27,14 @@ struct EtlOptions {
   CardNumberMode card_number = CardNumberMode::kMasked;
   int partitions = 0;  // JDBC partitions of the big table; 0 = derived from its size
   bool spreadsheet_safe = false;  // text cells that a spreadsheet would run as a formula get a leading '
+  CsvPreset preset = CsvPreset::kDefault;  // the Excel preset changes the decimal mark, BOM and line ends
 };
 
 struct EtlSummary {
   std::filesystem::path file;                  // the published movimento_flat.csv
   int64_t rows_written = 0;                    // data rows, header excluded; what Spark counted too
   std::map<std::string, int64_t> source_rows;  // rows per source table when the run started
+  double seconds_start = 0;                    // the caller's: checks, lock, Spark's start-up or connection
   double seconds_plan = 0;                     // schema check and table bounds in the source
   double seconds_spark = 0;                    // extract, join, sort and write in Spark
   double seconds_publish = 0;                  // joining the part files into the CSV

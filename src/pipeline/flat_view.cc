@@ -35,24 +35,27 @@ bool IsText(const FlatViewColumn& column) {
   return false;
 }
 
-std::string Rendered(const FlatViewColumn& column, CardNumberMode mode) {
+std::string Rendered(const FlatViewColumn& column, CardNumberMode mode, char decimal_mark) {
   std::string source = Alias(column.table) + "." + column.column;
   switch (column.rendering) {
     case Rendering::kAsRead:
       return source;
-    case Rendering::kAmount:
+    case Rendering::kAmount: {
       // Two fraction digits whatever the source's decimal type: the schema check accepts any
       // scale up to 2 and any precision Spark reads (db/schema.h), so the cast can neither round
-      // nor overflow.
-      return "CAST(CAST(" + source + " AS DECIMAL(38, 2)) AS STRING)";
+      // nor overflow. The text holds one '.', the decimal point, so replacing it is exact.
+      std::string text = "CAST(CAST(" + source + " AS DECIMAL(38, 2)) AS STRING)";
+      if (decimal_mark == '.') return text;
+      return "replace(" + text + ", '.', '" + std::string(1, decimal_mark) + "')";
+    }
     case Rendering::kCardNumber:
       return mode == CardNumberMode::kMasked ? MaskedCardNumberSql(source) : source;
   }
   return source;
 }
 
-std::string SelectItem(const FlatViewColumn& column, CardNumberMode mode, bool spreadsheet_safe) {
-  std::string rendered = Rendered(column, mode);
+std::string SelectItem(const FlatViewColumn& column, CardNumberMode mode, bool spreadsheet_safe, char decimal_mark) {
+  std::string rendered = Rendered(column, mode, decimal_mark);
   return spreadsheet_safe && IsText(column) ? SpreadsheetSafeSql(rendered) : rendered;
 }
 
@@ -109,7 +112,7 @@ std::string SpreadsheetSafeSql(const std::string& text) {
          text + ") ELSE " + text + " END";
 }
 
-std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe) {
+std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe, char decimal_mark) {
   const auto& joined = JoinedTables();
   const JoinedTable& fact = joined.front();
   // The small dimensions are broadcast, so the big fact table is joined where it is read and keeps
@@ -119,7 +122,7 @@ std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe) {
   for (size_t i = 1; i < joined.size(); ++i) broadcast += (i == 1 ? "" : ", ") + joined[i].alias;
   std::string select;
   for (const FlatViewColumn& column : FlatViewColumns()) {
-    select += (select.empty() ? "" : ", ") + SelectItem(column, mode, spreadsheet_safe) + " AS " + column.name;
+    select += (select.empty() ? "" : ", ") + SelectItem(column, mode, spreadsheet_safe, decimal_mark) + " AS " + column.name;
   }
   std::string from = "FROM " + fact.table.name + " " + fact.alias;
   for (size_t i = 1; i < joined.size(); ++i) {

@@ -16,7 +16,7 @@ enum class CardNumberMode { kMasked, kFull };
 // How a flat view column turns its source column into CSV text.
 enum class Rendering {
   kAsRead,       // as the extraction reads it (timestamps arrive as wall-clock text already)
-  kAmount,       // a DECIMAL(12,2) amount as plain text with two decimals
+  kAmount,       // a DECIMAL(12,2) amount as plain text with two decimals after the decimal mark
   kCardNumber,   // masked or in full, as CardNumberMode says
 };
 
@@ -49,7 +49,8 @@ std::string SpreadsheetSafeSql(const std::string& text);
 
 // The Spark SQL query of the flat view, each partition sorted by data_movimento then id. With
 // `spreadsheet_safe`, every text column (not the amount, whose '-' is a sign, nor the age and
-// timestamps, which start with a digit) goes through SpreadsheetSafeSql.
-std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe = false);
+// timestamps, which start with a digit) goes through SpreadsheetSafeSql. `decimal_mark` ('.' or ',')
+// separates the amount's cents; no thousands separator either way.
+std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe = false, char decimal_mark = '.');
 
 }  // namespace sicoop::pipeline

@@ -72,6 +72,8 @@ INSTANTIATE_TEST_SUITE_P(
         UsageErrorCase{"DemoEmptyOutput", {"demo", "--output="}, "--output must name a folder"},
         UsageErrorCase{"InitWithoutDb", {"db", "init"}, "--db"},
         UsageErrorCase{"TwoCharacterDelimiter", Etl({"--delimiter", ";;"}), "--delimiter"},
+        UsageErrorCase{"ExcelPresetWithAnotherDelimiter", Etl({"--excel-br", "--delimiter", ","}),
+                       "--excel-br writes ';' between fields, not ','"},
         UsageErrorCase{"UnknownCardNumberMode", Etl({"--card-number", "partial"}), "--card-number"},
         UsageErrorCase{"MalformedDatabaseUrl", {"etl", "--db", "postgresql//nope", "--output", "x"}, "database URL"},
         UsageErrorCase{"UnknownDatabaseScheme", {"db", "seed", "--db", "ftp://u:Secr3t@h/d"}, "database URL"},

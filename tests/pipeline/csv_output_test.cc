@@ -58,6 +58,48 @@ TEST(SparkCsvOptionsTest, AskForRfc4180QuotingAndKeepSpaces) {
   EXPECT_EQ(options.at("lineSep"), "\n");
 }
 
+TEST(CsvPresetTest, TheExcelPresetHasADecimalCommaAndCrLfLineEnds) {
+  EXPECT_EQ(LineEnd(CsvPreset::kExcelBr), "\r\n");
+  EXPECT_EQ(LineEnd(CsvPreset::kDefault), "\n");
+  EXPECT_EQ(DecimalMark(CsvPreset::kExcelBr), ',');
+  EXPECT_EQ(DecimalMark(CsvPreset::kDefault), '.');
+}
+
+TEST(ChooseDelimiterTest, DefaultsToCommaOrToSemicolonInTheExcelPreset) {
+  EXPECT_EQ(ChooseDelimiter(std::nullopt, CsvPreset::kDefault).value(), ',');
+  EXPECT_EQ(ChooseDelimiter(std::nullopt, CsvPreset::kExcelBr).value(), ';');
+  EXPECT_EQ(ChooseDelimiter("|", CsvPreset::kDefault).value(), '|');
+  EXPECT_EQ(ChooseDelimiter(";", CsvPreset::kExcelBr).value(), ';');
+}
+
+TEST(ChooseDelimiterTest, TheExcelPresetRefusesAnyOtherDelimiterAsAUsageError) {
+  for (const char* other : {",", "\t", "|"}) {
+    auto chosen = ChooseDelimiter(other, CsvPreset::kExcelBr);
+    ASSERT_FALSE(chosen.ok()) << "delimiter '" << other << "'";
+    EXPECT_TRUE(chosen.status().is_usage());
+    EXPECT_NE(chosen.status().message().find("--excel-br"), std::string::npos) << chosen.status().message();
+  }
+  EXPECT_TRUE(ChooseDelimiter("\"", CsvPreset::kDefault).status().is_usage());
+}
+
+TEST(CsvRecordCounterTest, CountsCrLfRecordsOnceAndKeepsQuotedCrAndLfInTheirField) {
+  CsvRecordCounter counter;
+  counter.Feed("\xEF\xBB\xBF" "a;b\r\n\"x\r\ny\";\"cr\rlf\nboth\r\n\"\r\n-50,00;\"a;b\"\r\n");
+  EXPECT_EQ(counter.records(), 3);
+}
+
+TEST(CsvRecordCounterTest, EndsOnlyRecordsWithCrLfWhateverTheChunkBoundaries) {
+  const std::string text = "1;\"a\nb\";\"cr\rx\"\n2;\"\"\"q\n\"\"\"\n";
+  for (size_t split = 0; split <= text.size(); ++split) {
+    CsvRecordCounter counter;
+    std::string out;
+    counter.FeedEndingRecordsWithCrLf(std::string_view(text).substr(0, split), out);
+    counter.FeedEndingRecordsWithCrLf(std::string_view(text).substr(split), out);
+    EXPECT_EQ(out, "1;\"a\nb\";\"cr\rx\"\r\n2;\"\"\"q\n\"\"\"\r\n") << "split at " << split;
+    EXPECT_EQ(counter.records(), 2) << "split at " << split;
+  }
+}
+
 TEST(CsvRecordCounterTest, CountsRecordsNotLines) {
   CsvRecordCounter counter;
   counter.Feed("a,b\n\"multi\nline\",x\n\"quote \"\"inside\"\"\n still\",y\n");
@@ -83,10 +125,24 @@ TEST_F(CsvOutputTest, PublishJoinsPartsInOrderBehindOneHeader) {
   WriteFile(staging->parts() / "part-00001-x-c000.csv", "3,c\n");
   WriteFile(staging->parts() / "part-00000-x-c000.csv", "1,a\n2,\"b\nb\"\n");
   WriteFile(staging->parts() / "_SUCCESS", "");
-  auto rows = PublishCsv(*staging, "n,s", root_ / "out" / kFlatFileName, 3);
+  auto rows = PublishCsv(*staging, "n,s", CsvPreset::kDefault, root_ / "out" / kFlatFileName, 3);
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   EXPECT_EQ(*rows, 3);
   EXPECT_EQ(testing::ReadWholeFile(root_ / "out" / kFlatFileName), "n,s\n1,a\n2,\"b\nb\"\n3,c\n");
+}
+
+TEST_F(CsvOutputTest, TheExcelPresetPutsAByteOrderMarkBeforeTheHeaderAndEndsItWithCrLf) {
+  auto lock = Lock(root_);
+  ASSERT_TRUE(lock);
+  auto staging = StagingDir::Create(*lock);
+  ASSERT_TRUE(staging.ok()) << staging.status().message();
+  fs::create_directories(staging->parts());
+  WriteFile(staging->parts() / "part-00001.csv", "-2,50;c\n");
+  WriteFile(staging->parts() / "part-00000.csv", "1;\"b\nb\r\"\n");
+  auto rows = PublishCsv(*staging, "n;s", CsvPreset::kExcelBr, root_ / kFlatFileName, 2);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ(*rows, 2);
+  EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "\xEF\xBB\xBFn;s\r\n1;\"b\nb\r\"\r\n-2,50;c\r\n");
 }
 
 TEST_F(CsvOutputTest, NoPartsGiveTheHeaderAlone) {
@@ -94,7 +150,7 @@ TEST_F(CsvOutputTest, NoPartsGiveTheHeaderAlone) {
   ASSERT_TRUE(lock);
   auto staging = StagingDir::Create(*lock);
   ASSERT_TRUE(staging.ok());
-  auto rows = PublishCsv(*staging, "n,s", root_ / kFlatFileName, 0);
+  auto rows = PublishCsv(*staging, "n,s", CsvPreset::kDefault, root_ / kFlatFileName, 0);
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(*rows, 0);
   EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "n,s\n");
@@ -108,7 +164,7 @@ TEST_F(CsvOutputTest, StagingFolderDisappearsAndOnlyTheCsvStays) {
     ASSERT_TRUE(staging.ok());
     fs::create_directories(staging->parts());
     WriteFile(staging->parts() / "part-00000.csv", "1\n");
-    ASSERT_TRUE(PublishCsv(*staging, "n", root_ / kFlatFileName, 1).ok());
+    ASSERT_TRUE(PublishCsv(*staging, "n", CsvPreset::kDefault, root_ / kFlatFileName, 1).ok());
   }
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(root_)) names.push_back(entry.path().filename());
@@ -122,7 +178,7 @@ TEST_F(CsvOutputTest, FailedPublishLeavesThePreviousFile) {
   auto staging = StagingDir::Create(*lock);
   ASSERT_TRUE(staging.ok());
   fs::create_directories(staging->parts() / "part-00000-is-a-folder.csv");
-  auto rows = PublishCsv(*staging, "n", root_ / kFlatFileName, 0);
+  auto rows = PublishCsv(*staging, "n", CsvPreset::kDefault, root_ / kFlatFileName, 0);
   EXPECT_FALSE(rows.ok());
   EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "previous\n");
 }
@@ -138,14 +194,14 @@ TEST_F(CsvOutputTest, FewerRowsThanSparkCountedFailGivingBothAndKeepThePreviousF
     ASSERT_TRUE(staging.ok());
     fs::create_directories(staging->parts());
     WriteFile(staging->parts() / "part-00000.csv", "1\n2\n\"3\n3\"\n");
-    auto rows = PublishCsv(*staging, "n", root_ / kFlatFileName, 5);
+    auto rows = PublishCsv(*staging, "n", CsvPreset::kDefault, root_ / kFlatFileName, 5);
     ASSERT_FALSE(rows.ok());
     EXPECT_NE(rows.status().message().find("hold 3 rows, but Spark counted 5 rows"), std::string::npos)
         << rows.status().message();
     EXPECT_NE(rows.status().message().find((root_ / kFlatFileName).string() + " was not replaced"), std::string::npos)
         << rows.status().message();
     EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "previous\n");
-    EXPECT_FALSE(PublishCsv(*staging, "n", root_ / kFlatFileName, 2).ok()) << "more rows than counted";
+    EXPECT_FALSE(PublishCsv(*staging, "n", CsvPreset::kDefault, root_ / kFlatFileName, 2).ok()) << "more rows than counted";
   }
   EXPECT_EQ(testing::ReadWholeFile(root_ / kFlatFileName), "previous\n");
   std::vector<std::string> names;
