@@ -31,7 +31,21 @@ const CommandSpec kEtlSpec = {
         ConfigOption(),
         ProfileOption(),
         {"spreadsheet-safe", "", "prefix ' to text cells starting with = + - @ tab or CR (formula injection); changes data", ""},
+        {"json", "", "print the summary as one JSON object (docs/schemas/etl-summary.schema.json)", ""},
+        {"quiet", "", "no phase lines nor progress: errors and the summary only", ""},
+        {"verbose", "", "phase lines also off a terminal, the run id and the Spark endpoint", ""},
+        {"log-file", "PATH", "append each phase line, the summary or the error to PATH with its UTC time", ""},
     }};
+
+Result<ReportOptions> ReportOptionsFrom(const ParsedOptions& parsed) {
+  ReportOptions report;
+  report.json = parsed.Has("json");
+  report.quiet = parsed.Has("quiet");
+  report.verbose = parsed.Has("verbose");
+  if (report.quiet && report.verbose) return Status::Usage("--quiet and --verbose contradict each other: give one");
+  if (parsed.Has("log-file")) report.log_file = parsed.Get("log-file");
+  return report;
+}
 
 Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const Environment& environment) {
   pipeline::EtlOptions options;
@@ -70,7 +84,8 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
     std::cerr << "sicoop: note: --spark has a token and no use_ssl, so TLS is on (in Spark Connect a token= implies "
                  "use_ssl=true)\n";
   }
-  return RunEtlAndReport(options, endpoint, environment).status();
+  SICOOP_ASSIGN_OR_RETURN(ReportOptions report, ReportOptionsFrom(parsed));
+  return RunEtlAndReport(options, endpoint, environment, report).status();
 }
 
 }  // namespace

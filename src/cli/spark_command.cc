@@ -100,7 +100,8 @@ Status Start(const std::vector<std::string>& args, const Environment& environmen
     }
     return Status::Ok();
   }
-  std::fprintf(stderr, "starting a local Spark Connect server (this takes 15-30 s)...\n");
+  // Said once the process exists: a taken port or a missing runtime fails before, at once.
+  options.on_process_started = [](pid_t) { std::fprintf(stderr, "starting a local Spark Connect server...\n"); };
   SICOOP_ASSIGN_OR_RETURN(local::LocalServerState state, local::StartLocalServer(options, environment));
   std::printf("local Spark Connect server started:\n");
   PrintServer(state);

@@ -72,6 +72,12 @@ Status CreateMissingMysqlIndexes(Connection& connection) {
 }  // namespace
 
 Status InitSchema(Connection& connection) {
+  // PostgreSQL sends a NOTICE for each CREATE ... IF NOT EXISTS that finds its object, which libpq
+  // prints: on a re-run, a line per statement that tells the user nothing.
+  if (connection.dialect() == Dialect::kPostgres) {
+    Status quiet = connection.Execute("SET client_min_messages = warning");
+    if (!quiet.ok()) return quiet.WithContext("creating the sicoop schema");
+  }
   for (const std::string& statement : CreateStatements(connection.dialect())) {
     Status status = connection.Execute(statement);
     if (!status.ok()) return status.WithContext("creating the sicoop schema");

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string_view>
 
@@ -42,9 +44,14 @@ bool Answers(const spark::ConnectionString& endpoint) {
 
 }  // namespace
 
-Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment) {
+Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment,
+                                           const std::function<void(const std::string&)>& log) {
+  auto say = [&log](const std::string& line) {
+    if (log) log(line);
+  };
   fs::path shared_dir = DefaultStateDir(environment);
   if (auto running = RunningLocalServer(shared_dir); running && running->port != 0 && Answers(running->endpoint())) {
+    say("reusing the local Spark Connect server at " + running->endpoint().Redacted());
     return EmbeddedSpark(running->endpoint(), std::nullopt);
   }
   RemoveAbandonedRunFolders(shared_dir);
@@ -57,10 +64,17 @@ Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment) {
   options.dies_with_caller = true;
   // Guarded from the moment the process exists: startup is when a user most likely gives up.
   CleanupRegistration cleanup_on_signal;
-  options.on_process_started = [&cleanup_on_signal](pid_t server) {
+  // Said once the server's process exists: what fails before (no runtime, no Java) fails at once.
+  options.on_process_started = [&cleanup_on_signal, &say](pid_t server) {
     cleanup_on_signal = CleanupRegistration::TerminateProcessGroup(server);
+    say("starting a local Spark Connect server");
   };
+  const auto starting = std::chrono::steady_clock::now();
   SICOOP_ASSIGN_OR_RETURN(LocalServerState state, StartLocalServer(options, environment));
+  char seconds[32];
+  std::snprintf(seconds, sizeof(seconds), "%.1f",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - starting).count());
+  say("local Spark Connect server ready at " + state.endpoint().Redacted() + " after " + seconds + " s");
   return EmbeddedSpark(state.endpoint(), options.state_dir, std::move(cleanup_on_signal));
 }
 

@@ -85,7 +85,9 @@ class EmbeddedSpark {
  public:
   // Finds or starts the server (startup takes 15-30 s) in DefaultStateDir(environment). Failures
   // are those of StartLocalServer.
-  static Result<EmbeddedSpark> Start(const Environment& environment);
+  // `log`, when set, hears whether a server is reused or started, once that is decided.
+  static Result<EmbeddedSpark> Start(const Environment& environment,
+                                     const std::function<void(const std::string&)>& log = {});
 
   EmbeddedSpark(EmbeddedSpark&& other) noexcept;
   EmbeddedSpark& operator=(EmbeddedSpark&& other) noexcept;

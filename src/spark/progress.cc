@@ -15,25 +15,24 @@ std::string Megabytes(int64_t bytes) {
   return text;
 }
 
-std::string StageText(const ExecutionProgress::Stage& stage) {
-  return "stage " + std::to_string(stage.stage_id) + " " + std::to_string(stage.num_completed_tasks) + "/" +
-         std::to_string(stage.num_tasks) + " tasks";
-}
-
 }  // namespace
 
+// Spark's stage numbers are its own bookkeeping (a run's stages are numbered from where the server
+// left off), so the line counts tasks over all stages; the input read is shown once there is some.
 std::string FormatProgress(const ExecutionProgress& progress) {
-  std::string stages;
+  if (progress.stages.empty()) return "Spark: starting";
+  int64_t tasks = 0;
+  int64_t done = 0;
   int64_t bytes_read = 0;
   for (const auto& stage : progress.stages) {
+    tasks += stage.num_tasks;
+    done += stage.num_completed_tasks;
     bytes_read += stage.input_bytes_read;
-    if (!stage.done) stages += (stages.empty() ? "" : ", ") + StageText(stage);
   }
-  if (stages.empty() && !progress.stages.empty()) stages = StageText(progress.stages.back()) + " (done)";
-  if (stages.empty()) stages = "starting";
-  std::string text = "Spark: " + stages;
+  std::string text = "Spark: " + std::to_string(done) + "/" + std::to_string(tasks) + " tasks done";
   if (progress.num_inflight_tasks > 0) text += ", " + std::to_string(progress.num_inflight_tasks) + " running";
-  return text + ", " + Megabytes(bytes_read) + " read";
+  if (bytes_read > 0) text += ", " + Megabytes(bytes_read) + " read";
+  return text;
 }
 
 TerminalProgress::TerminalProgress() : enabled_(isatty(STDERR_FILENO) == 1) {}

@@ -1,5 +1,5 @@
 // Spark progress on a terminal: one line on stderr, rewritten in place as reports arrive
-// ("Spark: stage 3 120/200 tasks, 12.5 MB read"), and erased by Finish(). When stderr is not a
+// ("Spark: 120/204 tasks done, 8 running, 12.5 MB read"), and erased by Finish(). When stderr is not a
 // terminal it prints nothing, so logs and pipes stay clean.
 #pragma once
 
@@ -9,8 +9,8 @@
 
 namespace sicoop::spark {
 
-// The text of the progress line: the stages still running (or the last one when all are done),
-// the tasks running, and the input read so far.
+// The text of the progress line: the tasks done out of those of every stage so far, the tasks
+// running, and the input read so far when there is any.
 std::string FormatProgress(const ExecutionProgress& progress);
 
 class TerminalProgress {

@@ -5,21 +5,21 @@
 namespace sicoop::spark {
 namespace {
 
-TEST(ProgressTest, ShowsRunningStagesTasksAndBytesRead) {
+TEST(ProgressTest, CountsTasksOverAllStagesWithTheRunningOnesAndBytesRead) {
   ExecutionProgress progress;
   progress.stages = {{1, 4, 4, 1024 * 1024, true}, {2, 200, 120, 11 * 1024 * 1024 + 512 * 1024, false}};
   progress.num_inflight_tasks = 2;
-  EXPECT_EQ(FormatProgress(progress), "Spark: stage 2 120/200 tasks, 2 running, 12.5 MB read");
+  EXPECT_EQ(FormatProgress(progress), "Spark: 124/204 tasks done, 2 running, 12.5 MB read");
 }
 
-TEST(ProgressTest, AllDoneShowsTheLastStage) {
+TEST(ProgressTest, NothingReadShowsNoBytesNorStageNumbers) {
   ExecutionProgress progress;
   progress.stages = {{1, 4, 4, 0, true}, {3, 8, 8, 0, true}};
-  EXPECT_EQ(FormatProgress(progress), "Spark: stage 3 8/8 tasks (done), 0.0 MB read");
+  EXPECT_EQ(FormatProgress(progress), "Spark: 12/12 tasks done");
 }
 
 TEST(ProgressTest, NoStageYet) {
-  EXPECT_EQ(FormatProgress(ExecutionProgress{}), "Spark: starting, 0.0 MB read");
+  EXPECT_EQ(FormatProgress(ExecutionProgress{}), "Spark: starting");
 }
 
 }  // namespace
