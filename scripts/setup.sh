@@ -34,7 +34,7 @@ install_apt_packages() {
 
 install_spark_runtime() {
   local venv="$cache/venv" stamp="$cache/venv/.sicoop-pins"
-  local want="pyspark==$PYSPARK_VERSION pyarrow==$PYARROW_VERSION"
+  local want="pyspark==$PYSPARK_VERSION pyarrow==$PYARROW_VERSION jsonschema==$JSONSCHEMA_VERSION"
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   log "installing $want into $venv"
   python3 -m venv "$venv"

@@ -16,11 +16,10 @@
 
 #include "common/numbers.h"
 #include "common/process.h"
-#include "db/schema.h"
-#include "seed/seed.h"
 #include "support/csv_reader.h"
 #include "support/files.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -48,17 +47,10 @@ std::optional<int64_t> Cents(const std::string& amount) {
 class ConcurrentRunsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    FreshDatabase fresh = MakeFreshDatabase("postgres");
+    FreshDatabase fresh = MakeSeededDatabase("postgres", kMovimentos, 9);
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
     source_ = std::move(fresh.connection);
-    Status init = db::InitSchema(*source_);
-    ASSERT_TRUE(init.ok()) << init.message();
-    seed::SeedOptions options;
-    options.movimentos = kMovimentos;
-    options.seed = 9;
-    auto seeded = seed::Seed(*source_, options);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().message();
     root_ = MakeTestFolder("sicoop-concurrent-runs");
     output_ = root_ / "shared-volume";
   }

@@ -7,11 +7,10 @@
 #include <regex>
 
 #include "common/numbers.h"
-#include "db/schema.h"
-#include "seed/seed.h"
 #include "support/csv_reader.h"
 #include "support/files.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -25,17 +24,10 @@ constexpr int64_t kMovimentos = 200000;
 class EtlReportTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    FreshDatabase fresh = MakeFreshDatabase(GetParam());
+    FreshDatabase fresh = MakeSeededDatabase(GetParam(), kMovimentos, 11);
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
     source_ = std::move(fresh.connection);
-    Status init = db::InitSchema(*source_);
-    ASSERT_TRUE(init.ok()) << init.message();
-    seed::SeedOptions options;
-    options.movimentos = kMovimentos;
-    options.seed = 11;
-    auto seeded = seed::Seed(*source_, options);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().message();
     root_ = MakeTestFolder("sicoop-etl-report");
     output_ = root_ / "out";
   }

@@ -9,11 +9,10 @@
 #include <regex>
 #include <sstream>
 
-#include "db/schema.h"
-#include "seed/seed.h"
 #include "support/csv_reader.h"
 #include "support/files.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -45,17 +44,10 @@ print("spark_version=" + summary["versions"]["spark"])
 class EtlReportingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    FreshDatabase fresh = MakeFreshDatabase("postgres");
+    FreshDatabase fresh = MakeSeededDatabase("postgres", kMovimentos, 13);
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
     source_ = std::move(fresh.connection);
-    Status init = db::InitSchema(*source_);
-    ASSERT_TRUE(init.ok()) << init.message();
-    seed::SeedOptions options;
-    options.movimentos = kMovimentos;
-    options.seed = 13;
-    auto seeded = seed::Seed(*source_, options);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().message();
     root_ = MakeTestFolder("sicoop-etl-reporting");
     output_ = root_ / "out";
     std::smatch password;
@@ -99,8 +91,8 @@ TEST_F(EtlReportingTest, JsonSummaryMatchesItsSchemaAndTheRun) {
     std::ofstream(json) << run.out;
   }
   RunResult validated = RunCommand(
-      {"sh", "-c", "python3 -c \"$0\" \"$1\" < \"$2\"", kValidate, SICOOP_SCHEMA_DIR "/etl-summary.schema.json",
-       json.string()});
+      {"sh", "-c", "\"$3\" -c \"$0\" \"$1\" < \"$2\"", kValidate, SICOOP_SCHEMA_DIR "/etl-summary.schema.json",
+       json.string(), SICOOP_PYTHON});
   ASSERT_EQ(validated.exit_code, 0) << validated.output << "\n" << run.out;
   const std::string& fields = validated.output;
   EXPECT_NE(fields.find("rows_written=" + CountOf("movimento") + "\n"), std::string::npos) << fields;

@@ -25,11 +25,10 @@
 #include "common/calendar.h"
 #include "common/numbers.h"
 #include "db/connection.h"
-#include "db/schema.h"
-#include "seed/seed.h"
 #include "support/csv_reader.h"
 #include "support/files.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -87,16 +86,10 @@ class SnapshotTest : public ::testing::TestWithParam<std::string> {
 
   // A seeded database and the plan of the writer's rows.
   void Prepare() {
-    FreshDatabase fresh = MakeFreshDatabase(GetParam());
+    FreshDatabase fresh = MakeSeededDatabase(GetParam(), 100000);
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
     source_ = std::move(fresh.connection);
-    Status init = db::InitSchema(*source_);
-    ASSERT_TRUE(init.ok()) << init.message();
-    seed::SeedOptions seed;
-    seed.movimentos = 100000;
-    auto seeded = seed::Seed(*source_, seed);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().message();
     for (auto [field, table] : {std::pair{&plan_.member0, "associado"}, {&plan_.account0, "conta"},
                                 {&plan_.card0, "cartao"}, {&plan_.movimento0, "movimento"}}) {
       std::optional<int64_t> max = QueryInteger(*source_, std::string("SELECT MAX(id) FROM ") + table);
@@ -243,14 +236,9 @@ TEST_P(SnapshotTest, TheFileIsOneStateOfTheDatabaseWhileAWriterCommits) {
 // taken before a higher one that committed first) is what the mark cannot keep out; the run sees
 // that the range changed under its read and fails instead of publishing.
 TEST(MysqlHighWaterMarkTest, AMovimentoCommittedBelowTheMarkDuringTheReadFailsTheRun) {
-  FreshDatabase fresh = MakeFreshDatabase("mysql");
+  FreshDatabase fresh = MakeSeededDatabase("mysql", 100000);
   ASSERT_TRUE(fresh.connection);
   db::Connection& source = *fresh.connection;
-  ASSERT_TRUE(db::InitSchema(source).ok());
-  seed::SeedOptions seed;
-  seed.movimentos = 100000;
-  auto seeded = seed::Seed(source, seed);
-  ASSERT_TRUE(seeded.ok()) << seeded.status().message();
   std::optional<int64_t> last_id = QueryInteger(source, "SELECT MAX(id) FROM movimento");
   std::optional<int64_t> card = QueryInteger(source, "SELECT MIN(id) FROM cartao");
   ASSERT_TRUE(last_id && card);
