@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/help_catalog.h"
+#include "support/files.h"
 #include "support/run_sicoop.h"
 
 namespace sicoop::testing {
@@ -169,11 +170,23 @@ std::vector<std::string> DeclaredWords() {
   return words;
 }
 
-std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + "/" + name;
-  std::ofstream(path) << text;
-  return path;
-}
+// `text` in a file of a folder of the test's own, removed with the object.
+class TempFile {
+ public:
+  TempFile(const std::string& name, const std::string& text)
+      : folder_(MakeTestFolder("sicoop-help")), path_((folder_ / name).string()) {
+    std::ofstream(path_) << text;
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::filesystem::path folder_;
+  std::string path_;
+};
 
 TEST(CompletionTest, BashScriptIsValidAndOffersEveryDeclaredWord) {
   std::string script = Stdout({"completion", "bash"});
@@ -181,7 +194,8 @@ TEST(CompletionTest, BashScriptIsValidAndOffersEveryDeclaredWord) {
   for (const auto& word : DeclaredWords()) {
     EXPECT_TRUE(Offers(script, word)) << word << " not offered";
   }
-  std::string path = WriteTemp("sicoop.bash", script);
+  TempFile file("sicoop.bash", script);
+  const std::string& path = file.path();
   RunResult syntax = RunCommand({"bash", "-n", path});
   EXPECT_EQ(syntax.exit_code, 0) << syntax.output;
   // Completed as bash would: the candidates for what the user has typed so far.
@@ -207,7 +221,7 @@ TEST(CompletionTest, ZshScriptOffersEveryDeclaredWord) {
   }
   // zsh itself checks the syntax where it is installed (it is not a build dependency).
   if (RunCommand({"sh", "-c", "command -v zsh"}).exit_code == 0) {
-    RunResult syntax = RunCommand({"zsh", "-n", WriteTemp("_sicoop", script)});
+    RunResult syntax = RunCommand({"zsh", "-n", TempFile("_sicoop", script).path()});
     EXPECT_EQ(syntax.exit_code, 0) << syntax.output;
   }
 }
@@ -215,7 +229,8 @@ TEST(CompletionTest, ZshScriptOffersEveryDeclaredWord) {
 TEST(ManPageTest, RendersWithManAndDescribesEveryDeclaredWord) {
   std::string page = Stdout({"man"});
   EXPECT_EQ(page.rfind(".TH SICOOP 1 ", 0), 0u) << page.substr(0, 80);
-  std::string path = WriteTemp("sicoop.1", page);
+  TempFile file("sicoop.1", page);
+  const std::string& path = file.path();
   // groff -ww warns of every roff mistake; -z renders without printing.
   RunResult lint = RunCommand({"groff", "-man", "-ww", "-z", path});
   EXPECT_EQ(lint.exit_code, 0) << lint.output;
