@@ -14,10 +14,9 @@
 #include <vector>
 
 #include "db/db_url.h"
-#include "db/schema.h"
-#include "seed/seed.h"
 #include "support/files.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -53,13 +52,8 @@ class CredentialsTest : public ::testing::Test {
   // A seeded database of this test's own, readable by reader_ (password kPassword); sets url_ to
   // reader_'s URL without a password and endpoint_ to the server's "127.0.0.1:port".
   void MakeSeededDatabaseForTheReader(const std::string& dialect) {
-    fresh_ = MakeFreshDatabase(dialect);
+    fresh_ = MakeSeededDatabase(dialect, kSeededMovimentos);
     ASSERT_TRUE(fresh_.connection);
-    ASSERT_TRUE(db::InitSchema(*fresh_.connection).ok());
-    seed::SeedOptions options;
-    options.movimentos = kSeededMovimentos;
-    auto seeded = seed::Seed(*fresh_.connection, options);
-    ASSERT_TRUE(seeded.ok()) << seeded.status().message();
     auto url = db::ParseDbUrl(fresh_.url);
     ASSERT_TRUE(url.ok());
     database_ = url->database;

@@ -19,9 +19,8 @@
 
 #include "cli/local_servers_support.h"
 #include "common/process.h"
-#include "db/schema.h"
-#include "seed/seed.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
 
@@ -83,13 +82,8 @@ class PrivateServerTest : public ::testing::Test {
 };
 
 TEST_F(PrivateServerTest, SigkillOfEtlTakesItsServerAlongAndHidesItsSecrets) {
-  FreshDatabase fresh = MakeFreshDatabase("postgres");
+  FreshDatabase fresh = MakeSeededDatabase("postgres", kSeededMovimentos);
   ASSERT_TRUE(fresh.connection);
-  ASSERT_TRUE(db::InitSchema(*fresh.connection).ok());
-  seed::SeedOptions seed_options;
-  seed_options.movimentos = kSeededMovimentos;
-  auto seeded = seed::Seed(*fresh.connection, seed_options);
-  ASSERT_TRUE(seeded.ok()) << seeded.status().message();
   ASSERT_NE(fresh.url.find(kEncodedHarnessPassword), std::string::npos) << "the URL carries the password";
 
   const fs::path state_dir = root_ / "state", output = root_ / "out", log = root_ / "sicoop.log";

@@ -28,10 +28,9 @@
 #include "common/environment.h"
 #include "common/process.h"
 #include "db/db_url.h"
-#include "db/schema.h"
 #include "local/local_server.h"
-#include "seed/seed.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/ports.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
@@ -165,13 +164,8 @@ class SparkUiTest : public ::testing::Test {
   // A seeded database of this test's own, readable by the user reader_, who has kPassword, and that
   // user's URL without a password.
   std::string SeededDatabaseForTheReader(const std::string& dialect, FreshDatabase& fresh) {
-    fresh = MakeFreshDatabase(dialect);
+    fresh = MakeSeededDatabase(dialect, kSeededMovimentos);
     if (!fresh.connection) return "";
-    EXPECT_TRUE(db::InitSchema(*fresh.connection).ok());
-    seed::SeedOptions options;
-    options.movimentos = kSeededMovimentos;
-    auto seeded = seed::Seed(*fresh.connection, options);
-    EXPECT_TRUE(seeded.ok()) << seeded.status().message();
     auto url = db::ParseDbUrl(fresh.url);
     EXPECT_TRUE(url.ok());
     if (!url.ok()) return "";

@@ -12,9 +12,8 @@
 
 #include "cli/local_servers_support.h"
 #include "common/process.h"
-#include "db/schema.h"
-#include "seed/seed.h"
 #include "support/fresh_database.h"
+#include "support/seeded_database.h"
 #include "support/run_sicoop.h"
 
 namespace sicoop::testing {
@@ -53,15 +52,7 @@ class SparkCommandTest : public ::testing::Test {
 
   // A PostgreSQL database of this test's own with the schema and kSeededMovimentos movimentos.
   std::string SeededDatabaseUrl() {
-    FreshDatabase fresh = MakeFreshDatabase("postgres");
-    if (!fresh.connection) return "";
-    Status init = db::InitSchema(*fresh.connection);
-    EXPECT_TRUE(init.ok()) << init.message();
-    seed::SeedOptions options;
-    options.movimentos = kSeededMovimentos;
-    auto seeded = seed::Seed(*fresh.connection, options);
-    EXPECT_TRUE(seeded.ok()) << seeded.status().message();
-    return fresh.url;
+    return MakeSeededDatabase("postgres", kSeededMovimentos).url;
   }
 
   // `sicoop etl` without --spark, watching the processes that work below the state folder.
