@@ -42,11 +42,13 @@ install_spark_runtime() {
   echo "$want" > "$stamp"
 }
 
-install_jdbc_drivers() {
+# The JDBC drivers and the Iceberg runtime: every jar in this folder goes on the local server's --jars.
+install_jars() {
   local jars="$cache/jars"
   mkdir -p "$jars"
   local artifact file
-  for artifact in "org.postgresql:postgresql:$POSTGRESQL_JDBC_VERSION" "com.mysql:mysql-connector-j:$MYSQL_JDBC_VERSION"; do
+  for artifact in "org.postgresql:postgresql:$POSTGRESQL_JDBC_VERSION" "com.mysql:mysql-connector-j:$MYSQL_JDBC_VERSION" \
+    "org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:$ICEBERG_VERSION"; do
     IFS=: read -r _ name version <<<"$artifact"
     file="$jars/$name-$version.jar"
     [ -s "$file" ] && continue
@@ -59,4 +61,4 @@ install_jdbc_drivers() {
 install_apt_packages
 mkdir -p "$cache"
 install_spark_runtime
-install_jdbc_drivers
+install_jars
