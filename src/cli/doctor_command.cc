@@ -26,8 +26,9 @@ namespace fs = std::filesystem;
 const CommandSpec kDoctorSpec = {
     "sicoop doctor [--db URL] [--spark URL] [--profile NAME]",
     "Checks what a run needs, one line per check (ok or FAIL, what was found, what to do): Java, the\n"
-    "Spark runtime, the JDBC jars, the config file and profile, each setting and where it came from,\n"
-    "the database and its schema (when a URL is known) and the Spark endpoint. Starts no server.\n"
+    "Spark runtime, the JDBC and Iceberg jars, the config file and profile, each setting and where it\n"
+    "came from, the database and its schema (when a URL is known) and the Spark endpoint. Starts no\n"
+    "server.\n"
     "Exit status 1 when a check fails.",
     {
         {"db", "URL", "database to check (default: SICOOP_DB_URL, else the profile's db)", ""},
@@ -78,10 +79,12 @@ void CheckRuntime(const Environment& environment, Report& report) {
   const std::string version = SparkVersion(runtime->spark_home);
   report.Ok("spark runtime",
             (version.empty() ? "Spark (version unknown)" : "Spark " + version) + " in " + runtime->spark_home.string());
-  // The drivers extract.cc names: org.postgresql.Driver and com.mysql.cj.jdbc.Driver.
-  const std::pair<const char*, const char*> drivers[] = {{"postgresql jdbc", "postgresql-"},
-                                                         {"mysql jdbc", "mysql-connector-j-"}};
-  for (const auto& [check, prefix] : drivers) {
+  // The drivers extract.cc names (org.postgresql.Driver, com.mysql.cj.jdbc.Driver) and the runtime
+  // behind the lake's catalog (org.apache.iceberg.spark.SparkCatalog).
+  const std::pair<const char*, const char*> jars[] = {{"postgresql jdbc", "postgresql-"},
+                                                      {"mysql jdbc", "mysql-connector-j-"},
+                                                      {"iceberg runtime", "iceberg-spark-runtime-"}};
+  for (const auto& [check, prefix] : jars) {
     std::string found;
     for (const std::string& jar : runtime->jars) {
       if (fs::path(jar).filename().string().starts_with(prefix)) found = jar;

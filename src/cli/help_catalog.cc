@@ -255,7 +255,8 @@ std::string VersionText() {
   return std::string("sicoop ") + SICOOP_VERSION + "\n" +
          "Spark " SICOOP_SPARK_VERSION " (the runtime the Spark Connect client was built against)\n"
          "PostgreSQL JDBC driver " SICOOP_POSTGRESQL_JDBC_VERSION "\n"
-         "MySQL Connector/J " SICOOP_MYSQL_JDBC_VERSION "\n";
+         "MySQL Connector/J " SICOOP_MYSQL_JDBC_VERSION "\n"
+         "Apache Iceberg " SICOOP_ICEBERG_VERSION "\n";
 }
 
 std::string CompletionScript(const std::string& shell) {

@@ -43,7 +43,7 @@ std::string HelpSections(const std::string& words);
 // The whole --help page of a command: HelpText and its closing sections.
 std::string HelpPage(const CommandSpec& spec);
 
-// "sicoop 0.1.0", then the Spark runtime and JDBC drivers it was built with, one a line.
+// "sicoop 0.1.0", then the Spark runtime, JDBC drivers and Iceberg runtime it was built with, one a line.
 std::string VersionText();
 
 // Shell completion for `shell` ("bash" or "zsh"); empty for another shell.

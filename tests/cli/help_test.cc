@@ -137,20 +137,22 @@ std::map<std::string, std::string> PinnedVersions() {
   return pinned;
 }
 
-TEST(VersionTest, NamesSicoopSparkAndTheJdbcDriversAsPinned) {
+TEST(VersionTest, NamesSicoopSparkTheJdbcDriversAndIcebergAsPinned) {
   std::map<std::string, std::string> pinned = PinnedVersions();
   ASSERT_FALSE(pinned["PYSPARK_VERSION"].empty());
   ASSERT_FALSE(pinned["POSTGRESQL_JDBC_VERSION"].empty());
   ASSERT_FALSE(pinned["MYSQL_JDBC_VERSION"].empty());
+  ASSERT_FALSE(pinned["ICEBERG_VERSION"].empty());
   for (const char* flag : {"--version", "-V"}) {
     std::vector<std::string> lines;
     std::istringstream out(Stdout({flag}));
     for (std::string line; std::getline(out, line);) lines.push_back(line);
-    ASSERT_EQ(lines.size(), 4u) << flag;
+    ASSERT_EQ(lines.size(), 5u) << flag;
     EXPECT_EQ(lines[0], "sicoop " SICOOP_PROJECT_VERSION);
     EXPECT_EQ(lines[1].rfind("Spark " + pinned["PYSPARK_VERSION"] + " ", 0), 0u) << lines[1];
     EXPECT_EQ(lines[2], "PostgreSQL JDBC driver " + pinned["POSTGRESQL_JDBC_VERSION"]);
     EXPECT_EQ(lines[3], "MySQL Connector/J " + pinned["MYSQL_JDBC_VERSION"]);
+    EXPECT_EQ(lines[4], "Apache Iceberg " + pinned["ICEBERG_VERSION"]);
   }
 }
 

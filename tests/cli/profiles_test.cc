@@ -1,6 +1,6 @@
 // Profiles (cli/profile.h) and `sicoop doctor` as a user meets them: where the settings come from
 // (flag > environment > profile), what a config file may not hold, and doctor's verdicts against the
-// harness servers and against a closed port and a missing database.
+// harness servers and against a closed port, a missing database and a missing Iceberg runtime jar.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -195,6 +195,8 @@ TEST(DoctorTest, PassesAgainstTheHarnessServers) {
   EXPECT_TRUE(Has(run.output, "ok    spark runtime    Spark 4.0.1 in ")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    postgresql jdbc  ")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    mysql jdbc       ")) << run.output;
+  EXPECT_TRUE(Has(run.output, "ok    iceberg runtime  ")) << run.output;
+  EXPECT_TRUE(Has(run.output, "/iceberg-spark-runtime-4.0_2.13-")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    database         ")) << run.output;
   EXPECT_TRUE(Has(run.output, "its schema is complete")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    spark endpoint   " + SparkUrl() + " answers: Spark 4.0.1")) << run.output;
@@ -213,6 +215,17 @@ TEST(DoctorTest, FailsOnAClosedPortAndAMissingDatabase) {
   EXPECT_TRUE(Has(run.output, "FAIL  spark endpoint   ")) << run.output;
   EXPECT_TRUE(Has(run.output, "sicoop: 2 checks failed")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    java ")) << run.output;
+}
+
+TEST(DoctorTest, FailsWhenTheIcebergRuntimeIsNotAmongTheJars) {
+  const fs::path folder = MakeTestFolder("doctor");
+  const fs::path jars = folder / "jars";
+  fs::create_directories(jars);
+  RunResult run = RunSicoop({"doctor"}, Isolated(folder, {{"SICOOP_JARS", jars.string()}}));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_TRUE(Has(run.output, "FAIL  iceberg runtime  no iceberg-spark-runtime-*.jar among the jars (SICOOP_JARS=" +
+                                  jars.string() + "): run scripts/setup.sh, or add the jar to SICOOP_JARS"))
+      << run.output;
 }
 
 }  // namespace
