@@ -35,10 +35,14 @@ install_apt_packages() {
 install_spark_runtime() {
   local venv="$cache/venv" stamp="$cache/venv/.sicoop-pins"
   local want="pyspark==$PYSPARK_VERSION pyarrow==$PYARROW_VERSION jsonschema==$JSONSCHEMA_VERSION"
+  want+=" pyiceberg[pyarrow]==$PYICEBERG_VERSION"
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   log "installing $want into $venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check $want
+  # Split on spaces only: "pyiceberg[pyarrow]" must reach pip as written, not as a glob.
+  local pins
+  read -ra pins <<<"$want"
+  "$venv/bin/pip" install -q --disable-pip-version-check "${pins[@]}"
   echo "$want" > "$stamp"
 }
 
