@@ -173,22 +173,32 @@ std::string TypeMismatch(const ColumnType& expected, const FoundType& found) {
   return found.Text() + " where sicoop expects " + ExpectedFamily(expected.kind) + (why->empty() ? "" : ": " + *why);
 }
 
-Status CheckSchema(Connection& connection) {
+Result<std::vector<FoundColumn>> ReadColumns(Connection& connection) {
   bool pg = connection.dialect() == Dialect::kPostgres;
   auto rows = connection.Query(std::string("SELECT table_name, column_name, LOWER(data_type), ") +
                                (pg ? "''" : "LOWER(column_type)") +
                                ", character_maximum_length, numeric_precision, numeric_scale "
                                "FROM information_schema.columns WHERE table_schema = " +
-                               (pg ? "current_schema()" : "DATABASE()"));
-  if (!rows.ok()) return rows.status().WithContext("checking the sicoop schema");
-  std::map<std::pair<std::string, std::string>, FoundType> present;
-  std::set<std::string> tables;
+                               (pg ? "current_schema()" : "DATABASE()") + " ORDER BY table_name, ordinal_position");
+  if (!rows.ok()) return rows.status().WithContext("reading the columns of the tables of " + connection.Describe());
+  std::vector<FoundColumn> columns;
   for (const Row& row : *rows) {
     if (row.size() < 7) return Status::Failure("unexpected answer to the schema query of " + connection.Describe());
-    FoundType found{row[2].value_or(""), row[3].value_or(""), ParseOptionalInteger(row[4]),
-                    ParseOptionalInteger(row[5]), ParseOptionalInteger(row[6])};
-    present.emplace(std::pair(row[0].value_or(""), row[1].value_or("")), std::move(found));
-    tables.insert(row[0].value_or(""));
+    columns.push_back({row[0].value_or(""), row[1].value_or(""),
+                       FoundType{row[2].value_or(""), row[3].value_or(""), ParseOptionalInteger(row[4]),
+                                 ParseOptionalInteger(row[5]), ParseOptionalInteger(row[6])}});
+  }
+  return columns;
+}
+
+Status CheckSchema(Connection& connection) {
+  auto columns = ReadColumns(connection);
+  if (!columns.ok()) return columns.status().WithContext("checking the sicoop schema");
+  std::map<std::pair<std::string, std::string>, FoundType> present;
+  std::set<std::string> tables;
+  for (FoundColumn& column : *columns) {
+    tables.insert(column.table);
+    present.emplace(std::pair(column.table, column.name), std::move(column.type));
   }
   const DbUrl& url = connection.url();
   std::string where = "database '" + url.database + "' at " + url.Endpoint();

@@ -36,6 +36,17 @@ struct FoundType {
   std::string Text() const;
 };
 
+// A column of a table as the database describes it.
+struct FoundColumn {
+  std::string table;
+  std::string name;
+  FoundType type;
+};
+
+// Every column of every table in the connection's schema (PostgreSQL: current_schema(); MySQL: the
+// database), each table's columns in their order.
+Result<std::vector<FoundColumn>> ReadColumns(Connection& connection);
+
 // Why a column of type `found` cannot stand for one declared `expected`; empty when it can. Types
 // of the same family whose values reach the CSV unchanged are accepted, whatever their width:
 //  - integer: any integer type (SMALLINT for INT, BIGINT for INT, MySQL TINYINT..BIGINT, UNSIGNED),

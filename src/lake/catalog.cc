@@ -1,6 +1,38 @@
 #include "lake/catalog.h"
 
+#include "common/numbers.h"
+
 namespace sicoop::lake {
+namespace {
+
+// "sicoop_lake.raw.movimento" -> {"sicoop_lake.raw", "movimento"}.
+std::pair<std::string, std::string> SplitName(const std::string& table) {
+  const size_t dot = table.rfind('.');
+  return {table.substr(0, dot), table.substr(dot + 1)};
+}
+
+Result<bool> TableExists(spark::SparkSession& spark, const std::string& table) {
+  const auto [ns, name] = SplitName(table);
+  SICOOP_ASSIGN_OR_RETURN(spark::Rows rows, spark.Sql("SHOW TABLES IN " + ns).Collect());
+  // Columns: namespace, tableName, isTemporary.
+  for (const spark::Row& row : rows.rows) {
+    if (row.size() >= 2 && row[1] && *row[1] == name) return true;
+  }
+  return false;
+}
+
+// The rows of DESCRIBE up to the first blank or '#' line (where partitioning and details begin).
+Result<std::vector<LakeColumn>> Described(spark::SparkSession& spark, const std::string& statement) {
+  SICOOP_ASSIGN_OR_RETURN(spark::Rows rows, spark.Sql(statement).Collect());
+  std::vector<LakeColumn> columns;
+  for (const spark::Row& row : rows.rows) {
+    if (row.size() < 2 || !row[0] || row[0]->empty() || (*row[0])[0] == '#') break;
+    columns.push_back({*row[0], row[1].value_or("")});
+  }
+  return columns;
+}
+
+}  // namespace
 
 std::map<std::string, std::string> CatalogConf(const std::string& location) {
   const std::string prefix = std::string("spark.sql.catalog.") + kCatalog;
@@ -14,5 +46,66 @@ std::map<std::string, std::string> CatalogConf(const std::string& location) {
 std::string RawTable(const db::TableDesc& table) { return std::string(kCatalog) + ".raw." + table.name; }
 
 std::string CuratedFlatTable() { return std::string(kCatalog) + ".curated.movimento_flat"; }
+
+Status OpenLake(spark::SparkSession& spark, const std::string& location) {
+  Status set = spark.SetConf(CatalogConf(location));
+  if (!set.ok()) return set.WithContext("Spark could not define the lake's Iceberg catalog over " + location);
+  for (const char* ns : {"raw", "curated"}) {
+    auto created = spark.Sql(std::string("CREATE NAMESPACE IF NOT EXISTS ") + kCatalog + "." + ns).Collect();
+    if (!created.ok()) {
+      return created.status().WithContext(
+          "Spark could not open the lake at " + location +
+          " (is the Iceberg runtime on the Spark server's jars? 'sicoop doctor' checks the local one)");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<LakeColumn>> TableColumns(spark::SparkSession& spark, const std::string& table) {
+  SICOOP_ASSIGN_OR_RETURN(bool exists, TableExists(spark, table));
+  if (!exists) return std::vector<LakeColumn>{};
+  return Described(spark, "DESCRIBE TABLE " + table);
+}
+
+Result<std::vector<LakeColumn>> QueryColumns(spark::SparkSession& spark, const std::string& query) {
+  return Described(spark, "DESCRIBE QUERY " + query);
+}
+
+Result<std::vector<TableSnapshot>> CurrentHistory(spark::SparkSession& spark, const std::string& table) {
+  SICOOP_ASSIGN_OR_RETURN(bool exists, TableExists(spark, table));
+  if (!exists) return std::vector<TableSnapshot>{};
+  // One row per summary entry: the client reads no map values.
+  SICOOP_ASSIGN_OR_RETURN(
+      spark::Rows rows,
+      spark.Sql("SELECT CAST(s.snapshot_id AS STRING), date_format(s.committed_at, 'yyyy-MM-dd HH:mm:ss.SSS'), "
+                "s.operation, e.key, e.value FROM " + table + ".snapshots s JOIN " + table +
+                ".history h ON s.snapshot_id = h.snapshot_id LATERAL VIEW OUTER explode(s.summary) e AS key, value "
+                "WHERE h.is_current_ancestor ORDER BY s.committed_at, s.snapshot_id")
+          .Collect());
+  std::vector<TableSnapshot> history;
+  for (const spark::Row& row : rows.rows) {
+    if (row.size() < 5 || !row[0]) continue;
+    if (history.empty() || history.back().id != *row[0]) {
+      history.push_back({*row[0], row[1].value_or(""), row[2].value_or(""), {}});
+    }
+    if (row[3]) history.back().summary[*row[3]] = row[4].value_or("");
+  }
+  return history;
+}
+
+Result<std::optional<int64_t>> Watermark(spark::SparkSession& spark) {
+  SICOOP_ASSIGN_OR_RETURN(std::vector<TableSnapshot> history, CurrentHistory(spark, RawTable(db::Movimento())));
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    auto found = it->summary.find(kWatermarkProperty);
+    if (found == it->summary.end()) continue;
+    std::optional<int64_t> watermark = ParseInteger(found->second);
+    if (!watermark) {
+      return Status::Failure("the lake's commit " + it->id + " of " + RawTable(db::Movimento()) + " holds the watermark '" +
+                             found->second + "', not a movimento id: the lake was written by something else");
+    }
+    return watermark;
+  }
+  return std::optional<int64_t>();
+}
 
 }  // namespace sicoop::lake

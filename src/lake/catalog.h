@@ -5,10 +5,15 @@
 // ingested; `curated`, the flat view built from them.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "common/status.h"
 #include "db/tables.h"
+#include "spark/session.h"
 
 namespace sicoop::lake {
 
@@ -27,8 +32,44 @@ std::string CuratedFlatTable();
 inline constexpr const char* kWatermarkProperty = "sicoop.watermark";  // the highest movimento id read
 inline constexpr const char* kRunProperty = "sicoop.run-id";          // the run that committed
 
+// raw.cartao holds no card number (PCI DSS): these two columns stand for num_cartao.
+inline constexpr const char* kMaskedCardColumn = "num_cartao_mascarado";  // all but the last four digits '*'
+inline constexpr const char* kCardTokenColumn = "num_cartao_token";       // keyed HMAC-SHA256, hex (card_token.h)
+
 // The columns every raw table gets besides its source columns.
 inline constexpr const char* kRunColumn = "_sicoop_run_id";          // the run that wrote the row
 inline constexpr const char* kIngestedAtColumn = "_sicoop_ingested_at";  // when (TIMESTAMP, UTC)
+
+// Defines the catalog in `spark`'s session over the warehouse at `location` and creates its
+// namespaces when missing.
+Status OpenLake(spark::SparkSession& spark, const std::string& location);
+
+// A column as Spark describes it: its name and its Spark SQL type ("bigint", "decimal(38,2)").
+struct LakeColumn {
+  std::string name;
+  std::string type;
+};
+
+// The columns of `table` (a full name); empty when the table does not exist.
+Result<std::vector<LakeColumn>> TableColumns(spark::SparkSession& spark, const std::string& table);
+
+// The columns a query would give, without running it.
+Result<std::vector<LakeColumn>> QueryColumns(spark::SparkSession& spark, const std::string& query);
+
+// A snapshot (commit) of a table, from its `snapshots` metadata table.
+struct TableSnapshot {
+  std::string id;
+  std::string committed_at;  // UTC, 'YYYY-MM-DD HH:MM:SS.fff'
+  std::string operation;     // append, overwrite, ...
+  std::map<std::string, std::string> summary;  // Iceberg's figures and sicoop's properties
+};
+
+// The snapshots of `table` that led to its current state, oldest first; empty when the table does
+// not exist or has none.
+Result<std::vector<TableSnapshot>> CurrentHistory(spark::SparkSession& spark, const std::string& table);
+
+// The watermark of the lake: the highest movimento id its raw fact table covers, as committed by
+// the last ingest in the table's current history; nullopt before the first ingest.
+Result<std::optional<int64_t>> Watermark(spark::SparkSession& spark);
 
 }  // namespace sicoop::lake

@@ -21,21 +21,7 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The cluster's task slots (its default parallelism): a range with no partition count is split
-// into that many partitions, and Spark Connect has no direct call for it.
-Result<int> TaskSlots(spark::SparkSession& spark) {
-  SICOOP_ASSIGN_OR_RETURN(spark::Rows rows,
-                          spark.Sql("SELECT COUNT(DISTINCT p) FROM (SELECT spark_partition_id() AS p FROM range(0, 100000))")
-                              .Collect());
-  if (rows.rows.size() != 1 || rows.rows[0].empty() || !rows.rows[0][0]) {
-    return Status::Failure("Spark did not say how many tasks it runs at once");
-  }
-  const std::optional<int64_t> slots = ParseInteger(*rows.rows[0][0]);
-  if (!slots || *slots < 1 || *slots > INT32_MAX) {
-    return Status::Failure("Spark answered '" + *rows.rows[0][0] + "' when asked how many tasks it runs at once");
-  }
-  return static_cast<int>(*slots);
-}
+
 
 // Registers each source table as a Spark temp view read over JDBC, every read at the instant of
 // the snapshot it takes on `source` and returns; the caller ends it once Spark has read everything.
@@ -75,21 +61,32 @@ Result<int64_t> RowsCounted(const spark::Observation& counted) {
 
 }  // namespace
 
-Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const FolderLock& lock,
-                          const EtlOptions& options, const std::function<void(const std::string&)>& log,
-                          const std::function<void(const EtlProgress&)>& progress) {
-  EtlSummary summary;
-  auto start = Clock::now();
-  SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(lock));
-  SICOOP_ASSIGN_OR_RETURN(SourceSnapshot snapshot, RegisterSourceViews(spark, source, options, summary, log));
-  summary.seconds_plan = SecondsSince(start);
+Result<int> TaskSlots(spark::SparkSession& spark) {
+  SICOOP_ASSIGN_OR_RETURN(spark::Rows rows,
+                          spark.Sql("SELECT COUNT(DISTINCT p) FROM (SELECT spark_partition_id() AS p FROM range(0, 100000))")
+                              .Collect());
+  if (rows.rows.size() != 1 || rows.rows[0].empty() || !rows.rows[0][0]) {
+    return Status::Failure("Spark did not say how many tasks it runs at once");
+  }
+  const std::optional<int64_t> slots = ParseInteger(*rows.rows[0][0]);
+  if (!slots || *slots < 1 || *slots > INT32_MAX) {
+    return Status::Failure("Spark answered '" + *rows.rows[0][0] + "' when asked how many tasks it runs at once");
+  }
+  return static_cast<int>(*slots);
+}
 
-  start = Clock::now();
-  log("transform and write: join, sort, CSV part files");
+Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& target,
+                                const std::function<Status()>& before_publish,
+                                const std::function<Status(const Status&)>& describe_failure,
+                                const std::function<void(const EtlProgress&)>& progress) {
+  WrittenCsv written;
+  auto start = Clock::now();
+  SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(target.lock));
+  spark::SparkSession& spark = rows.session();
   if (progress) {
-    spark.SetProgressHandler([&progress, rows = WrittenRowsCounter(staging.parts())](
+    spark.SetProgressHandler([&progress, counter = WrittenRowsCounter(staging.parts())](
                                  const spark::ExecutionProgress& report) mutable {
-      progress(EtlProgress{report, rows.Poll()});
+      progress(EtlProgress{report, counter.Poll()});
     });
   }
   std::error_code error;
@@ -98,24 +95,47 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
   // Spark counts the rows in the job that writes them (an observation on the write's input: only
   // tasks that succeeded, each partition once), so the published file can be checked against it.
   spark::Observation counted("sicoop_rows_written");
-  Status written = spark.Sql(FlatViewSql(options.card_number, options.spreadsheet_safe, DecimalMark(options.preset)))
-                       .Observe(counted, {"count(1) AS rows"})
-                       .Write()
-                       .Format("csv")
-                       .Mode("overwrite")
-                       .Options(SparkCsvOptions(options.delimiter))
-                       .Save(parts_dir.string());
+  Status saved = rows.Observe(counted, {"count(1) AS rows"})
+                     .Write()
+                     .Format("csv")
+                     .Mode("overwrite")
+                     .Options(SparkCsvOptions(target.delimiter))
+                     .Save(parts_dir.string());
   spark.SetProgressHandler({});
-  if (!written.ok()) return ExplainJdbcTimeout(written, options.source).WithContext("Spark could not write the flat view");
-  SICOOP_RETURN_IF_ERROR(snapshot.End());
+  if (!saved.ok()) return describe_failure(saved);
+  if (before_publish) SICOOP_RETURN_IF_ERROR(before_publish());
   SICOOP_ASSIGN_OR_RETURN(const int64_t spark_rows, RowsCounted(counted));
-  summary.seconds_spark = SecondsSince(start);
+  written.seconds_spark = SecondsSince(start);
 
   start = Clock::now();
-  summary.file = options.output_dir / kFlatFileName;
-  SICOOP_ASSIGN_OR_RETURN(summary.rows_written,
-                          PublishCsv(staging, FlatViewHeader(options.delimiter), options.preset, summary.file, spark_rows));
-  summary.seconds_publish = SecondsSince(start);
+  written.file = target.lock.dir() / kFlatFileName;
+  SICOOP_ASSIGN_OR_RETURN(written.rows, PublishCsv(staging, FlatViewHeader(target.delimiter), target.preset,
+                                                   written.file, spark_rows));
+  written.seconds_publish = SecondsSince(start);
+  return written;
+}
+
+Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const FolderLock& lock,
+                          const EtlOptions& options, const std::function<void(const std::string&)>& log,
+                          const std::function<void(const EtlProgress&)>& progress) {
+  EtlSummary summary;
+  auto start = Clock::now();
+  SICOOP_ASSIGN_OR_RETURN(SourceSnapshot snapshot, RegisterSourceViews(spark, source, options, summary, log));
+  summary.seconds_plan = SecondsSince(start);
+
+  log("transform and write: join, sort, CSV part files");
+  SICOOP_ASSIGN_OR_RETURN(
+      WrittenCsv written,
+      WriteFlatCsv(spark.Sql(FlatViewSql(options.card_number, options.spreadsheet_safe, DecimalMark(options.preset))),
+                   FlatCsvWrite{lock, options.delimiter, options.preset}, [&snapshot] { return snapshot.End(); },
+                   [&options](const Status& failure) {
+                     return ExplainJdbcTimeout(failure, options.source).WithContext("Spark could not write the flat view");
+                   },
+                   progress));
+  summary.file = written.file;
+  summary.rows_written = written.rows;
+  summary.seconds_spark = written.seconds_spark;
+  summary.seconds_publish = written.seconds_publish;
   return summary;
 }
 

@@ -46,6 +46,35 @@ struct EtlProgress {
   int64_t rows_written = 0;
 };
 
+// The cluster's task slots (its default parallelism): a range with no partition count is split
+// into that many partitions, and Spark Connect has no direct call for it.
+Result<int> TaskSlots(spark::SparkSession& spark);
+
+// Rows to become DIR/movimento_flat.csv: `rows`, the flat view's columns as text in the contract's
+// order, already in the file's order (part files in partition order, each sorted); the lock of DIR.
+struct FlatCsvWrite {
+  const FolderLock& lock;
+  char delimiter = ',';
+  CsvPreset preset = CsvPreset::kDefault;
+};
+
+// What WriteFlatCsv published and how long each half took.
+struct WrittenCsv {
+  std::filesystem::path file;
+  int64_t rows = 0;
+  double seconds_spark = 0;
+  double seconds_publish = 0;
+};
+
+// Has Spark write `rows` as CSV part files into a staging folder of the locked DIR, counting them as
+// it writes, then publishes DIR/movimento_flat.csv (csv_output.h) when the file holds as many rows
+// as Spark counted. `before_publish` runs between the two and can stop the publication (a source
+// snapshot's last check). `describe_failure` turns a failed Spark write into the message to give.
+Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& target,
+                                const std::function<Status()>& before_publish,
+                                const std::function<Status(const Status&)>& describe_failure,
+                                const std::function<void(const EtlProgress&)>& progress = {});
+
 // Runs the ETL. `source` is an open connection to options.source, whose schema the caller has
 // checked (db::CheckSchema); every read of the run sees one instant of it (source_snapshot.h), so
 // it holds a transaction until Spark has read everything and must not be used meanwhile. `spark` is

@@ -54,12 +54,12 @@ int PartitionCount(int64_t rows, int requested, int parallelism) {
   return static_cast<int>(std::clamp<int64_t>(count, 2, kMaxPartitions));
 }
 
-JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
-                      int partitions, const ReadInstant& instant) {
+JdbcRead PlanJdbcQuery(const db::DbUrl& source, const std::string& dbtable, const ReadInstant& instant,
+                       std::vector<std::string> predicates) {
   JdbcRead read;
   read.options = {
       {"url", source.JdbcUrl()},
-      {"dbtable", ExtractSubquery(source.dialect, table, table.is_fact() ? instant.fact_condition : "")},
+      {"dbtable", dbtable},
       {"user", source.user},
       {"password", source.password},
       {"driver", source.dialect == db::Dialect::kPostgres ? "org.postgresql.Driver"
@@ -70,6 +70,29 @@ JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const T
       {"fetchsize", "10000"},
   };
   read.options.insert(instant.session_options.begin(), instant.session_options.end());
+  read.predicates = std::move(predicates);
+  return read;
+}
+
+std::vector<std::string> KeyRangePredicates(const std::string& column, int64_t first, int64_t last, int partitions) {
+  const int64_t keys = last - first + 1;
+  if (partitions <= 1 || keys <= 1) return {"TRUE"};
+  const int64_t count = std::min<int64_t>(partitions, keys);
+  std::vector<std::string> predicates;
+  int64_t low = first;
+  for (int64_t i = 1; i <= count; ++i) {
+    // The i-th range ends before first + keys * i / count: every key in exactly one range.
+    const int64_t end = first + static_cast<int64_t>((static_cast<__int128>(keys) * i) / count);
+    predicates.push_back(column + " >= " + std::to_string(low) + " AND " + column + " < " + std::to_string(end));
+    low = end;
+  }
+  return predicates;
+}
+
+JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
+                      int partitions, const ReadInstant& instant) {
+  JdbcRead read = PlanJdbcQuery(source, ExtractSubquery(source.dialect, table, table.is_fact() ? instant.fact_condition : ""),
+                                instant);
   if (partitions <= 1 || !profile.min_key || !profile.max_key) return read;
   if (table.is_fact()) {
     read.predicates = TimeSlicePredicates(RawTimeColumn(table), profile.first_time,

@@ -57,6 +57,16 @@ struct JdbcRead {
 JdbcRead PlanJdbcRead(const db::DbUrl& source, const SourceTable& table, const TableProfile& profile,
                       int partitions, const ReadInstant& instant = {});
 
+// How Spark reads the rows of `dbtable` (a table name or a parenthesised subquery with an alias)
+// from `source`, at `instant`'s session options (its fact condition is the caller's to put in
+// `dbtable`): one partition per predicate of `predicates`, or the whole in one partition when empty.
+JdbcRead PlanJdbcQuery(const db::DbUrl& source, const std::string& dbtable, const ReadInstant& instant,
+                       std::vector<std::string> predicates = {});
+
+// `partitions` predicates that split the integer keys [first, last] of `column` into consecutive
+// ranges of (nearly) equal width, in key order; one "TRUE" when `partitions` <= 1.
+std::vector<std::string> KeyRangePredicates(const std::string& column, int64_t first, int64_t last, int partitions);
+
 // `failure`, of a Spark job that read `source` over JDBC, preceded by the source, the wait and what
 // to do when the driver's socket, login or connect timeout ended it (source.timeouts, in the JDBC
 // URL): Spark's own message ("Read timed out") names neither the server nor the wait.

@@ -35,28 +35,45 @@ bool IsText(const FlatViewColumn& column) {
   return false;
 }
 
+bool IsTimestamp(const FlatViewColumn& column) {
+  for (const db::ColumnDesc& source : column.table.columns) {
+    if (source.name == column.column) return source.type.kind == db::ColumnType::Kind::kTimestamp;
+  }
+  return false;
+}
+
+std::string AmountText(const std::string& amount, char decimal_mark) {
+  // Two fraction digits whatever the source's decimal type: the schema check accepts any scale up
+  // to 2 and any precision Spark reads (db/schema.h), so the cast can neither round nor overflow.
+  // The text holds one '.', the decimal point, so replacing it is exact.
+  std::string text = "CAST(CAST(" + amount + " AS DECIMAL(38, 2)) AS STRING)";
+  if (decimal_mark == '.') return text;
+  return "replace(" + text + ", '.', '" + std::string(1, decimal_mark) + "')";
+}
+
+// A TIMESTAMP_NTZ as 'YYYY-MM-DD HH:MM:SS': its own text cut after the seconds, as the database
+// renders it for the direct path, with no time zone involved.
+std::string WallClockText(const std::string& timestamp) { return "substr(CAST(" + timestamp + " AS STRING), 1, 19)"; }
+
 std::string Rendered(const FlatViewColumn& column, CardNumberMode mode, char decimal_mark) {
   std::string source = Alias(column.table) + "." + column.column;
   switch (column.rendering) {
     case Rendering::kAsRead:
       return source;
-    case Rendering::kAmount: {
-      // Two fraction digits whatever the source's decimal type: the schema check accepts any
-      // scale up to 2 and any precision Spark reads (db/schema.h), so the cast can neither round
-      // nor overflow. The text holds one '.', the decimal point, so replacing it is exact.
-      std::string text = "CAST(CAST(" + source + " AS DECIMAL(38, 2)) AS STRING)";
-      if (decimal_mark == '.') return text;
-      return "replace(" + text + ", '.', '" + std::string(1, decimal_mark) + "')";
-    }
+    case Rendering::kAmount:
+      return AmountText(source, decimal_mark);
     case Rendering::kCardNumber:
       return mode == CardNumberMode::kMasked ? MaskedCardNumberSql(source) : source;
   }
   return source;
 }
 
-std::string SelectItem(const FlatViewColumn& column, CardNumberMode mode, bool spreadsheet_safe, char decimal_mark) {
-  std::string rendered = Rendered(column, mode, decimal_mark);
+std::string SafeIfText(const FlatViewColumn& column, const std::string& rendered, bool spreadsheet_safe) {
   return spreadsheet_safe && IsText(column) ? SpreadsheetSafeSql(rendered) : rendered;
+}
+
+std::string SelectItem(const FlatViewColumn& column, CardNumberMode mode, bool spreadsheet_safe, char decimal_mark) {
+  return SafeIfText(column, Rendered(column, mode, decimal_mark), spreadsheet_safe);
 }
 
 }  // namespace
@@ -124,13 +141,34 @@ std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe, char decimal
   for (const FlatViewColumn& column : FlatViewColumns()) {
     select += (select.empty() ? "" : ", ") + SelectItem(column, mode, spreadsheet_safe, decimal_mark) + " AS " + column.name;
   }
-  std::string from = "FROM " + fact.table.name + " " + fact.alias;
-  for (size_t i = 1; i < joined.size(); ++i) {
-    from += " JOIN " + joined[i].table.name + " " + joined[i].alias + " ON " + joined[i - 1].alias + "." +
-            joined[i].via + " = " + joined[i].alias + "." + joined[i].table.primary_key;
-  }
+  const std::string from = "FROM " + FlatViewJoinSql([](const db::TableDesc& table) { return table.name; });
   return "SELECT /*+ BROADCAST(" + broadcast + ") */ " + select + " " + from + " SORT BY " + fact.alias + "." +
          fact.table.time_column + ", " + fact.alias + "." + fact.table.primary_key;
+}
+
+std::string FlatViewJoinSql(const std::function<std::string(const db::TableDesc&)>& name_of, const std::string& join) {
+  const auto& joined = JoinedTables();
+  std::string from = name_of(joined.front().table) + " " + joined.front().alias;
+  for (size_t i = 1; i < joined.size(); ++i) {
+    from += " " + join + " " + name_of(joined[i].table) + " " + joined[i].alias + " ON " + joined[i - 1].alias + "." +
+            joined[i].via + " = " + joined[i].alias + "." + joined[i].table.primary_key;
+  }
+  return from;
+}
+
+std::string FlatViewAlias(const db::TableDesc& table) { return Alias(table); }
+
+std::string FlatViewOfTableSql(const std::string& table, const std::string& id_column, bool spreadsheet_safe,
+                               char decimal_mark) {
+  std::string select, time_order;
+  for (const FlatViewColumn& column : FlatViewColumns()) {
+    std::string rendered = column.name;
+    if (column.rendering == Rendering::kAmount) rendered = AmountText(column.name, decimal_mark);
+    if (IsTimestamp(column)) rendered = WallClockText(column.name);
+    if (&column.table == &db::Movimento() && column.column == db::Movimento().time_column) time_order = rendered;
+    select += (select.empty() ? "" : ", ") + SafeIfText(column, rendered, spreadsheet_safe) + " AS " + column.name;
+  }
+  return "SELECT " + select + " FROM " + table + " ORDER BY " + time_order + ", " + id_column;
 }
 
 }  // namespace sicoop::pipeline

@@ -4,6 +4,7 @@
 // time slices (extract.h).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,5 +53,22 @@ std::string SpreadsheetSafeSql(const std::string& text);
 // timestamps, which start with a digit) goes through SpreadsheetSafeSql. `decimal_mark` ('.' or ',')
 // separates the amount's cents; no thousands separator either way.
 std::string FlatViewSql(CardNumberMode mode, bool spreadsheet_safe = false, char decimal_mark = '.');
+
+// The flat view's join: "<movimento> m JOIN <cartao> c ON m.id_cartao = c.id JOIN <conta> co ON
+// c.id_conta = co.id JOIN <associado> a ON co.id_associado = a.id", each table under the name
+// `name_of` gives it (the temp views of the extraction, the lake's raw tables), `join` the kind
+// ("JOIN", "LEFT JOIN").
+std::string FlatViewJoinSql(const std::function<std::string(const db::TableDesc&)>& name_of,
+                            const std::string& join = "JOIN");
+
+// The alias of `table` in FlatViewJoinSql: m, c, co, a.
+std::string FlatViewAlias(const db::TableDesc& table);
+
+// The flat view's CSV columns read from `table`, a table that holds them typed under their output
+// names (amounts as decimals, timestamps as TIMESTAMP_NTZ, card numbers already masked) beside the
+// movimento id `id_column`: rendered as FlatViewSql renders them, and sorted as the file is, by
+// data_movimento to the second and then id, across the partitions (a total order).
+std::string FlatViewOfTableSql(const std::string& table, const std::string& id_column, bool spreadsheet_safe = false,
+                               char decimal_mark = '.');
 
 }  // namespace sicoop::pipeline

@@ -1,0 +1,323 @@
+#include "lake/raw_ingest.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/numbers.h"
+#include "db/schema.h"
+#include "db/tables.h"
+#include "lake/catalog.h"
+#include "pipeline/etl.h"
+#include "pipeline/extract.h"
+#include "pipeline/flat_view.h"
+#include "pipeline/source_snapshot.h"
+#include "pipeline/source_tables.h"
+
+namespace sicoop::lake {
+namespace {
+
+// A wall-clock type (no zone): it crosses JDBC as text and becomes TIMESTAMP_NTZ in Spark, so no
+// time zone of the JVM or the session can shift it.
+bool IsWallClock(const db::FoundType& type) {
+  return type.data_type == "timestamp without time zone" || type.data_type == "datetime";
+}
+bool IsDate(const db::FoundType& type) { return type.data_type == "date"; }
+
+std::string QuoteInDb(db::Dialect dialect, const std::string& name) {
+  const char quote = dialect == db::Dialect::kPostgres ? '"' : '`';
+  std::string quoted(1, quote);
+  for (char c : name) {
+    quoted += c;
+    if (c == quote) quoted += c;
+  }
+  return quoted + quote;
+}
+
+std::string QuoteInSpark(const std::string& name) {
+  std::string quoted = "`";
+  for (char c : name) {
+    quoted += c;
+    if (c == '`') quoted += c;
+  }
+  return quoted + "`";
+}
+
+// `column` as the JDBC subquery selects it: wall-clock values and dates as text with every digit.
+std::string SelectInDb(db::Dialect dialect, const db::FoundColumn& column) {
+  const std::string name = QuoteInDb(dialect, column.name);
+  const bool pg = dialect == db::Dialect::kPostgres;
+  if (IsWallClock(column.type)) {
+    return (pg ? "to_char(" + name + ", 'YYYY-MM-DD HH24:MI:SS.US')" : "DATE_FORMAT(" + name + ", '%Y-%m-%d %H:%i:%s.%f')") +
+           " AS " + name;
+  }
+  if (IsDate(column.type)) {
+    return (pg ? "to_char(" + name + ", 'YYYY-MM-DD')" : "DATE_FORMAT(" + name + ", '%Y-%m-%d')") + " AS " + name;
+  }
+  return name;
+}
+
+const db::ColumnDesc* ContractColumn(const db::TableDesc& table, const std::string& name) {
+  for (const db::ColumnDesc& column : table.columns) {
+    if (column.name == name) return &column;
+  }
+  return nullptr;
+}
+
+// `column` as the raw table holds it. The contract's columns get fixed types, wide enough for any
+// type the schema check accepts for them; other columns keep the type Spark reads them as.
+std::string SelectInSpark(const db::TableDesc& table, const db::FoundColumn& column, const IngestOptions& options) {
+  const std::string name = QuoteInSpark(column.name);
+  if (&table == &db::Cartao() && column.name == "num_cartao") {
+    return pipeline::MaskedCardNumberSql(name) + " AS " + kMaskedCardColumn + ", " + options.card_token_sql(name) +
+           " AS " + kCardTokenColumn;
+  }
+  if (const db::ColumnDesc* contract = ContractColumn(table, column.name)) {
+    switch (contract->type.kind) {
+      case db::ColumnType::Kind::kInt:
+      case db::ColumnType::Kind::kBigInt:
+        return "CAST(" + name + " AS BIGINT) AS " + name;
+      case db::ColumnType::Kind::kDecimal12_2:
+        return "CAST(" + name + " AS DECIMAL(38, 2)) AS " + name;
+      case db::ColumnType::Kind::kVarchar:
+        return name;
+      case db::ColumnType::Kind::kTimestamp:
+        return "CAST(" + name + " AS TIMESTAMP_NTZ) AS " + name;
+    }
+  }
+  if (IsWallClock(column.type)) return "CAST(" + name + " AS TIMESTAMP_NTZ) AS " + name;
+  if (IsDate(column.type)) return "CAST(" + name + " AS DATE) AS " + name;
+  return name;
+}
+
+std::string SourceView(const db::TableDesc& table) { return "sicoop_src_" + table.name; }
+std::string IngestView(const db::TableDesc& table) { return "sicoop_in_" + table.name; }
+
+// One source table on its way into the lake.
+struct TablePlan {
+  const db::TableDesc* table;
+  std::vector<db::FoundColumn> source_columns;
+  std::vector<LakeColumn> lake_columns;  // the raw table's, before the run; empty when it is new
+  std::vector<LakeColumn> incoming;      // what the ingest view gives
+};
+
+// Registers the JDBC read of `plan`'s table (rows that meet `condition`, split by `predicates`)
+// and the view that turns it into raw rows.
+Status RegisterReads(spark::SparkSession& spark, const db::DbUrl& source, const pipeline::ReadInstant& instant,
+                     TablePlan& plan, const std::string& condition, std::vector<std::string> predicates,
+                     const IngestOptions& options) {
+  const db::TableDesc& table = *plan.table;
+  std::string db_select, spark_select;
+  for (const db::FoundColumn& column : plan.source_columns) {
+    db_select += (db_select.empty() ? "" : ", ") + SelectInDb(source.dialect, column);
+    spark_select += (spark_select.empty() ? "" : ", ") + SelectInSpark(table, column, options);
+  }
+  const std::string dbtable = "(SELECT " + db_select + " FROM " + table.name +
+                              (condition.empty() ? "" : " WHERE " + condition) + ") AS " + table.name + "_src";
+  pipeline::JdbcRead read = pipeline::PlanJdbcQuery(source, dbtable, instant, std::move(predicates));
+  Status registered = spark.Read().Format("jdbc").Options(read.options).Predicates(read.predicates).Load()
+                          .CreateOrReplaceTempView(SourceView(table));
+  if (!registered.ok()) {
+    return registered.WithContext("Spark could not read table " + table.name + " from " + source.Redacted());
+  }
+  auto view = spark.Sql("SELECT " + spark_select + ", '" + options.run_id + "' AS " + kRunColumn +
+                        ", current_timestamp() AS " + kIngestedAtColumn + " FROM " + SourceView(table))
+                  .CreateOrReplaceTempView(IngestView(table));
+  if (!view.ok()) return view.WithContext("Spark could not shape table " + table.name + " for the lake");
+  SICOOP_ASSIGN_OR_RETURN(plan.incoming, QueryColumns(spark, "SELECT * FROM " + IngestView(table)));
+  return Status::Ok();
+}
+
+// Fails, naming every one, when a column of the raw table is gone from the source or has a new
+// type there: the lake cannot take such rows without losing what it holds.
+Status CheckDrift(const std::vector<TablePlan>& plans) {
+  std::string problems;
+  for (const TablePlan& plan : plans) {
+    for (const LakeColumn& kept : plan.lake_columns) {
+      if (kept.name.rfind("_sicoop_", 0) == 0) continue;
+      auto found = std::find_if(plan.incoming.begin(), plan.incoming.end(),
+                                [&](const LakeColumn& column) { return column.name == kept.name; });
+      std::string problem;
+      if (found == plan.incoming.end()) {
+        problem = plan.table->name + "." + kept.name + " is in the lake but no longer in the source";
+      } else if (found->type != kept.type) {
+        problem = plan.table->name + "." + kept.name + " is " + kept.type + " in the lake but reads as " + found->type +
+                  " from the source now";
+      }
+      if (!problem.empty()) problems += (problems.empty() ? "" : "; ") + problem;
+    }
+  }
+  if (problems.empty()) return Status::Ok();
+  return Status::Failure("the source's schema changed in a way the lake cannot follow: " + problems +
+                         ". Nothing was committed. Restore the column in the source, or keep this lake as it is and "
+                         "ingest into a new one (--lake)");
+}
+
+// Creates the raw table of `plan` or adds the columns new in the source; returns the names added.
+Result<std::vector<std::string>> PrepareTable(spark::SparkSession& spark, TablePlan& plan) {
+  const std::string raw = RawTable(*plan.table);
+  std::vector<std::string> added;
+  if (plan.lake_columns.empty()) {
+    std::string columns;
+    for (const LakeColumn& column : plan.incoming) {
+      columns += (columns.empty() ? "" : ", ") + QuoteInSpark(column.name) + " " + column.type;
+    }
+    const std::string partitioning =
+        plan.table->is_fact() ? " PARTITIONED BY (months(" + plan.table->time_column + "))" : "";
+    auto created = spark.Sql("CREATE TABLE IF NOT EXISTS " + raw + " (" + columns + ") USING iceberg" + partitioning +
+                             " TBLPROPERTIES ('format-version' = '2')")
+                       .Collect();
+    if (!created.ok()) return created.status().WithContext("Spark could not create the lake table " + raw);
+    return added;
+  }
+  std::string columns;
+  for (const LakeColumn& column : plan.incoming) {
+    const bool known = std::any_of(plan.lake_columns.begin(), plan.lake_columns.end(),
+                                   [&](const LakeColumn& kept) { return kept.name == column.name; });
+    if (known) continue;
+    columns += (columns.empty() ? "" : ", ") + QuoteInSpark(column.name) + " " + column.type;
+    added.push_back(plan.table->name + "." + column.name);
+  }
+  if (columns.empty()) return added;
+  auto altered = spark.Sql("ALTER TABLE " + raw + " ADD COLUMNS (" + columns + ")").Collect();
+  if (!altered.ok()) return altered.status().WithContext("Spark could not add the source's new columns to " + raw);
+  return added;
+}
+
+// The ingest view's columns, in the raw table's order (new columns last, as ALTER TABLE adds them).
+std::string ColumnsInLakeOrder(const TablePlan& plan, const std::string& alias) {
+  std::vector<std::string> order;
+  for (const LakeColumn& column : plan.lake_columns) order.push_back(column.name);
+  for (const LakeColumn& column : plan.incoming) {
+    if (std::find(order.begin(), order.end(), column.name) == order.end()) order.push_back(column.name);
+  }
+  std::string list;
+  for (const std::string& name : order) list += (list.empty() ? "" : ", ") + alias + "." + QuoteInSpark(name);
+  return list;
+}
+
+// Merges a dimension's source rows into its raw table by key.
+Status MergeDimension(spark::SparkSession& spark, const TablePlan& plan) {
+  const std::string key = QuoteInSpark(plan.table->primary_key);
+  std::string unchanged;
+  for (const LakeColumn& column : plan.incoming) {
+    if (column.name.rfind("_sicoop_", 0) == 0) continue;
+    const std::string name = QuoteInSpark(column.name);
+    unchanged += (unchanged.empty() ? "" : " AND ") + ("t." + name + " <=> s." + name);
+  }
+  const std::string raw = RawTable(*plan.table);
+  auto merged = spark.Sql("MERGE INTO " + raw + " t USING (SELECT * FROM " + IngestView(*plan.table) + ") s ON t." + key +
+                          " = s." + key + " WHEN MATCHED AND NOT (" + unchanged +
+                          ") THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT * WHEN NOT MATCHED BY SOURCE THEN DELETE")
+                    .Collect();
+  if (!merged.ok()) return merged.status().WithContext("Spark could not merge table " + plan.table->name + " into " + raw);
+  return Status::Ok();
+}
+
+// Appends the movimentos above `read_from` that the lake does not hold yet, with the watermark in
+// the same commit.
+Status AppendMovimentos(spark::SparkSession& spark, const TablePlan& plan, int64_t read_from, int64_t watermark,
+                        const std::string& run_id) {
+  const std::string raw = RawTable(*plan.table);
+  const std::string key = QuoteInSpark(plan.table->primary_key);
+  auto appended =
+      spark.Sql("INSERT INTO " + raw + " WITH ('snapshot-property." + kWatermarkProperty + "' = '" +
+                std::to_string(watermark) + "', 'snapshot-property." + kRunProperty + "' = '" + run_id + "') SELECT " +
+                ColumnsInLakeOrder(plan, "s") + " FROM " + IngestView(*plan.table) + " s LEFT ANTI JOIN (SELECT " + key +
+                " FROM " + raw + " WHERE " + key + " > " + std::to_string(read_from) + ") r ON s." + key + " = r." + key)
+          .Collect();
+  if (!appended.ok()) return appended.status().WithContext("Spark could not append the new movimentos to " + raw);
+  return Status::Ok();
+}
+
+int64_t SummaryNumber(const TableSnapshot& snapshot, const std::string& key) {
+  auto found = snapshot.summary.find(key);
+  if (found == snapshot.summary.end()) return 0;
+  return ParseInteger(found->second).value_or(0);
+}
+
+}  // namespace
+
+Result<IngestSummary> Ingest(spark::SparkSession& spark, db::Connection& source, const IngestOptions& options,
+                             const std::function<void(const std::string&)>& log) {
+  IngestSummary summary;
+  SICOOP_ASSIGN_OR_RETURN(std::vector<db::FoundColumn> columns, db::ReadColumns(source));
+  SICOOP_ASSIGN_OR_RETURN(int slots, pipeline::TaskSlots(spark));
+  SICOOP_ASSIGN_OR_RETURN(summary.watermark_before, Watermark(spark));
+  SICOOP_ASSIGN_OR_RETURN(pipeline::SourceSnapshot snapshot, pipeline::SourceSnapshot::Take(source));
+
+  std::vector<TablePlan> plans;
+  for (const db::TableDesc& table : pipeline::SourceTables()) {
+    TablePlan plan{&table, {}, {}, {}};
+    for (const db::FoundColumn& column : columns) {
+      if (column.table == table.name) plan.source_columns.push_back(column);
+    }
+    SICOOP_ASSIGN_OR_RETURN(plan.lake_columns, TableColumns(spark, RawTable(table)));
+    const pipeline::TableProfile& profile = snapshot.Profile(table);
+    summary.tables[table.name].source_rows = profile.rows;
+    const std::string key = table.primary_key;
+    if (!table.is_fact()) {
+      const int partitions = pipeline::PartitionCount(profile.rows, 0, slots);
+      SICOOP_RETURN_IF_ERROR(RegisterReads(
+          spark, options.source, snapshot.instant(), plan, "",
+          profile.min_key ? pipeline::KeyRangePredicates(key, *profile.min_key, *profile.max_key, partitions)
+                          : std::vector<std::string>{},
+          options));
+    } else {
+      // Ids up to the snapshot's highest; above the watermark less the look-back, or all of them.
+      const int64_t highest = profile.max_key.value_or(0);
+      const int64_t lowest = profile.min_key.value_or(1) - 1;
+      summary.read_from_id = summary.watermark_before ? std::max(*summary.watermark_before - options.lookback, lowest)
+                                                      : lowest;
+      summary.watermark_after = std::max(highest, summary.watermark_before.value_or(highest));
+      const int64_t span = std::max<int64_t>(highest - summary.read_from_id, 0);
+      const int partitions = pipeline::PartitionCount(std::min(span, profile.rows), options.partitions, slots);
+      SICOOP_RETURN_IF_ERROR(RegisterReads(
+          spark, options.source, snapshot.instant(), plan,
+          key + " > " + std::to_string(summary.read_from_id) + " AND " + key + " <= " + std::to_string(highest),
+          span > 0 ? pipeline::KeyRangePredicates(key, summary.read_from_id + 1, highest, partitions)
+                   : std::vector<std::string>{},
+          options));
+      log("ingest " + table.name + ": ids " + std::to_string(summary.read_from_id + 1) + " to " +
+          std::to_string(highest) + (summary.watermark_before ? " (watermark " + std::to_string(*summary.watermark_before) +
+                                                                    ", look-back " + std::to_string(options.lookback) + ")"
+                                                              : " (first load)") +
+          " in " + std::to_string(span > 0 ? partitions : 0) + " JDBC partition" + (partitions == 1 ? "" : "s"));
+    }
+    plans.push_back(std::move(plan));
+  }
+  SICOOP_RETURN_IF_ERROR(CheckDrift(plans));
+
+  for (TablePlan& plan : plans) {
+    SICOOP_ASSIGN_OR_RETURN(std::vector<std::string> added, PrepareTable(spark, plan));
+    summary.columns_added.insert(summary.columns_added.end(), added.begin(), added.end());
+    if (!plan.table->is_fact()) {
+      log("ingest " + plan.table->name + ": merge " + std::to_string(summary.tables[plan.table->name].source_rows) +
+          " rows by " + plan.table->primary_key);
+      SICOOP_RETURN_IF_ERROR(MergeDimension(spark, plan));
+    } else {
+      SICOOP_RETURN_IF_ERROR(AppendMovimentos(spark, plan, summary.read_from_id, *summary.watermark_after,
+                                              options.run_id));
+    }
+  }
+  Status ended = snapshot.End();
+  // Only MySQL's check can fail here, after the commit: rows that committed late below the
+  // high-water mark, which the next run's look-back reads.
+  if (!ended.ok()) summary.warning = ended.message();
+
+  for (const TablePlan& plan : plans) {
+    SICOOP_ASSIGN_OR_RETURN(std::vector<TableSnapshot> history, CurrentHistory(spark, RawTable(*plan.table)));
+    TableIngest& figures = summary.tables[plan.table->name];
+    if (history.empty()) continue;
+    figures.snapshot_id = history.back().id;
+    figures.rows_in_lake = SummaryNumber(history.back(), "total-records");
+    for (const TableSnapshot& commit : history) {
+      auto run = commit.summary.find(kRunProperty);
+      if (run != commit.summary.end() && run->second == options.run_id) {
+        figures.rows_added = SummaryNumber(commit, "added-records");
+      }
+    }
+  }
+  return summary;
+}
+
+}  // namespace sicoop::lake
