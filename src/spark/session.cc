@@ -24,10 +24,12 @@ Result<std::unique_ptr<SparkSession>> SparkSession::Connect(const ConnectionStri
   }
   // Spark redacts its configuration, not the plans that the Connect pages and the SQL tab of its web
   // UI print (protobuf's text format): this pattern makes it blank out, in them, the value of every
-  // option named "password" (a JDBC read's). A runtime setting of this session, so it holds on any
-  // endpoint (ARCHITECTURE.md, "Secrets and the Spark UI").
+  // option named "password" (a JDBC read's) and the hex digits after kSecretLiteralMarker. A
+  // runtime setting of this session, so it holds on any endpoint (ARCHITECTURE.md, "Secrets and the
+  // Spark UI").
   options.conf.try_emplace("spark.sql.redaction.string.regex",
-                           R"((?<=key: "password"\s{1,200}value: ")(?:[^"\\]|\\.)*)");
+                           R"((?<=key: "password"\s{1,200}value: ")(?:[^"\\]|\\.)*|(?<=)" +
+                               std::string(kSecretLiteralMarker) + ")[0-9A-Fa-f]+");
   SICOOP_RETURN_IF_ERROR(session->SetConf(options.conf));
   return session;
 }

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "spark/connection_string.h"
@@ -24,6 +25,13 @@
 namespace sicoop::spark {
 
 class SparkConnectClient;
+
+// A string literal of a query that starts with this marker and goes on in hex digits holds a secret
+// (e.g. key material; the query strips the marker itself): every session blanks those digits out of
+// the text of the plans that Spark's web UI shows (Connect pages, SQL tab), as it does a JDBC
+// password. Not out of the graph of a plan on the SQL tab, which shows each operator's expressions
+// as they are: there the secret must be data (the row of a VALUES table), not an expression's literal.
+inline constexpr std::string_view kSecretLiteralMarker = "sicoop-secret:";
 
 struct SessionOptions {
   // How long Connect waits for the endpoint to accept the connection and answer.

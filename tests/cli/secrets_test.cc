@@ -2,7 +2,8 @@
 // on MariaDB, each with a distinctive password read from a password file, against a Spark Connect
 // server whose web UI is on; then every page of that UI is fetched, link by link from its front
 // page, and searched for the password. The pages are checked to show what they are about (the
-// Connect sessions, their plans, the SQL executions), so that empty pages cannot pass.
+// Connect sessions, their plans, the SQL executions), so that empty pages cannot pass. The same for
+// the key of the lake's card token after a query that computes tokens.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -28,7 +30,9 @@
 #include "common/environment.h"
 #include "common/process.h"
 #include "db/db_url.h"
+#include "lake/card_token.h"
 #include "local/local_server.h"
+#include "spark/session.h"
 #include "support/fresh_database.h"
 #include "support/seeded_database.h"
 #include "support/ports.h"
@@ -195,6 +199,18 @@ class SparkUiTest : public ::testing::Test {
     EXPECT_EQ(ReadCsvFile(output / "movimento_flat.csv").size(), static_cast<size_t>(kSeededMovimentos + 1));
   }
 
+  // Starts this test's Spark Connect server with its web UI on.
+  void StartSparkWithItsUi() {
+    local::LocalServerOptions options;
+    options.state_dir = root_ / "spark";
+    options.driver_memory = "1g";
+    options.web_ui = true;
+    auto started = local::StartLocalServer(options, Environment::FromProcess());
+    ASSERT_TRUE(started.ok()) << started.status().message();
+    spark_ = *started;
+    ASSERT_GT(spark_.ui_port, 0) << "no UI port in " << spark_.log_file;
+  }
+
   fs::path root_, password_file_;
   std::string reader_;
   FreshDatabase postgres_, mysql_;
@@ -205,15 +221,7 @@ TEST_F(SparkUiTest, NoPageOfTheSparkUiShowsThePasswordOfAnEtl) {
   const std::string postgres = SeededDatabaseForTheReader("postgres", postgres_);
   const std::string mysql = SeededDatabaseForTheReader("mysql", mysql_);
   ASSERT_FALSE(postgres.empty() || mysql.empty());
-
-  local::LocalServerOptions options;
-  options.state_dir = root_ / "spark";
-  options.driver_memory = "1g";
-  options.web_ui = true;
-  auto started = local::StartLocalServer(options, Environment::FromProcess());
-  ASSERT_TRUE(started.ok()) << started.status().message();
-  spark_ = *started;
-  ASSERT_GT(spark_.ui_port, 0) << "no UI port in " << spark_.log_file;
+  ASSERT_NO_FATAL_FAILURE(StartSparkWithItsUi());
 
   // Both ways to name a password file.
   ExpectEtlWritesTheSeed({"--db", postgres, "--db-password-file", password_file_.string()}, {}, "postgres");
@@ -247,6 +255,61 @@ TEST_F(SparkUiTest, NoPageOfTheSparkUiShowsThePasswordOfAnEtl) {
     EXPECT_TRUE(shown) << "no Connect page shows the plan of a read from " << jdbc_url;
   }
   RecordProperty("ui_pages_fetched", static_cast<int>(crawl.pages.size()));
+}
+
+// The key of the card token reaches Spark inside the query, as its two HMAC pads (the key XOR 0x36
+// and XOR 0x5c): after Spark computed a token (the value Python's hmac gives, written below), no
+// page of the UI nor the server's log shows the key, in text or hex, nor the hex of either pad; the
+// Connect pages show the token's query, with the pads blanked out, and the SQL tab its plan.
+TEST_F(SparkUiTest, NoPageOfTheSparkUiShowsTheCardTokenKey) {
+  const std::string key_text = "UiCardKey-5rT8-never-on-a-page-42";
+  // The first 16 bytes of each, in hex: what would show of a key or a pad cut short.
+  const std::vector<std::string> secrets = {key_text, "5569436172644B65792D357254382D6E",
+                                            "635F755744527D534F1B0344620E1B58", "09351F3D2E3817392571692E08647132"};
+  auto key = lake::CardTokenKey::FromText(key_text);
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  ASSERT_NO_FATAL_FAILURE(StartSparkWithItsUi());
+  {
+    auto session = spark::SparkSession::Connect(spark_.endpoint());
+    ASSERT_TRUE(session.ok()) << session.status().message();
+    // From range(), which Spark runs as a job, with an execution on the SQL tab (VALUES is answered
+    // from the plan alone).
+    auto rows = (*session)
+                    ->Sql("SELECT " + lake::CardTokenSql(*key, "n") +
+                          " AS card_token FROM (SELECT CAST(4111111111111111 + id AS STRING) AS n FROM range(1))")
+                    .Collect();
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    ASSERT_EQ(rows->rows.size(), 1u);
+    EXPECT_EQ(rows->rows[0][0], "d18b63e1cda994af4d65d6cf8b72b341abc1e07e655fa55253a0cff304bd268a");
+  }
+
+  Crawl crawl = CrawlUi(spark_.ui_port, {"/", "/jobs/", "/stages/", "/storage/", "/environment/", "/executors/",
+                                         "/SQL/", "/connect/"});
+  EXPECT_TRUE(crawl.failures.empty()) << crawl.failures.size() << " pages failed, the first: " << crawl.failures.front();
+  const std::string log = ReadWholeFile(spark_.log_file);
+  for (const std::string& secret : secrets) {
+    std::string lowercase = secret;
+    for (char& c : lowercase) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const std::string& form : {secret, lowercase}) {
+      for (const auto& [path, body] : crawl.pages) {
+        const size_t at = body.find(form);
+        EXPECT_EQ(at, std::string::npos) << path << " shows " << form << ": ..."
+                                         << body.substr(at < 300 ? 0 : at - 300, 400);
+      }
+      EXPECT_EQ(log.find(form), std::string::npos) << "the server's log holds " << form;
+    }
+  }
+  // What was searched: the token's query on the Connect pages (its SQL text, the pads' literals
+  // marked and blanked) and its physical plan on the SQL tab (the pads read from VALUES tables).
+  for (const auto& [section, shows] : std::vector<std::pair<std::string, std::string>>{
+           {"/connect/", std::string(spark::kSecretLiteralMarker) + "*********(redacted)"},
+           {"/SQL/execution/", "sha2(unhex(concat(Subquery"}}) {
+    bool shown = false;
+    for (const auto& [path, body] : crawl.pages) {
+      shown = shown || (path.rfind(section, 0) == 0 && body.find(shows) != std::string::npos);
+    }
+    EXPECT_TRUE(shown) << "no page under " << section << " shows " << shows;
+  }
 }
 
 // The command line as `ps` and /proc/PID/cmdline show it to every local user: sicoop hides the
