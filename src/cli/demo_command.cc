@@ -4,7 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/help_catalog.h"
-#include "cli/etl_run.h"
+#include "cli/lake_run.h"
+#include "local/runtime.h"
 #include "cli/options.h"
 #include "db/connection.h"
 #include "db/schema.h"
@@ -18,7 +19,8 @@ namespace {
 const CommandSpec kDemoSpec = {
     "sicoop demo [--output DIR] [options]",
     "Everything on an embedded default: starts a throwaway local PostgreSQL, creates the schema, fills\n"
-    "it with fictitious data, runs the ETL on a local Spark and writes DIR/movimento_flat.csv.",
+    "it with fictitious data, runs the ETL on a local Spark through a fresh local lake (in sicoop's\n"
+    "cache: demo-lake) and writes DIR/movimento_flat.csv.",
     {
         {"output", "DIR", "folder for movimento_flat.csv", "out"},
         {"movimentos", "N", "fictitious transactions to generate", "5000"},
@@ -46,14 +48,26 @@ Status Demo(const std::vector<std::string>& args, const Environment& environment
   SICOOP_ASSIGN_OR_RETURN(auto seeded, seed::Seed(*connection, seed_options));
   (void)seeded;
 
-  std::cerr << "sicoop demo: running the ETL on a local Spark Connect server\n";
-  pipeline::EtlOptions options;
+  // The demo's lake and token key are sicoop's own, in its cache: the lake starts afresh with each
+  // throwaway database, and the key stays.
+  const std::filesystem::path cache = local::CacheDir(environment);
+  LakeRunOptions options;
+  options.command = "demo";
+  options.lake = cache / "demo-lake";
+  std::error_code error;
+  std::filesystem::remove_all(options.lake, error);
+  if (error) return Status::Failure("cannot clear the demo's lake " + options.lake.string() + ": " + error.message());
+  const std::filesystem::path key_file = cache / "demo-token.key";
+  if (!std::filesystem::exists(key_file, error)) SICOOP_RETURN_IF_ERROR(lake::CardTokenKey::CreateFile(key_file));
+  SICOOP_ASSIGN_OR_RETURN(options.token_key, lake::CardTokenKey::FromFile(key_file));
   options.source = url;
-  options.output_dir = parsed.Get("output");
-  SICOOP_ASSIGN_OR_RETURN(auto summary, RunEtlAndReport(options, std::nullopt, environment));
+  options.build = true;
+  options.output_dir = std::filesystem::path(parsed.Get("output"));
+  std::cerr << "sicoop demo: running the ETL on a local Spark Connect server, through the lake " << options.lake.string()
+            << "\n";
+  SICOOP_RETURN_IF_ERROR(RunLakeAndReport(options, std::nullopt, environment, ReportOptions{}));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("demo finished in %.1f s: %s holds %lld rows\n", seconds, summary.file.c_str(),
-              static_cast<long long>(summary.rows_written));
+  std::printf("demo finished in %.1f s\n", seconds);
   return Status::Ok();
 }
 

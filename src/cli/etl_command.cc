@@ -5,6 +5,8 @@
 #include "cli/help_catalog.h"
 #include "cli/db_timeout.h"
 #include "cli/etl_run.h"
+#include "cli/lake_options.h"
+#include "cli/lake_run.h"
 #include "cli/options.h"
 #include "cli/profile.h"
 #include "cli/source_database.h"
@@ -17,7 +19,8 @@ namespace {
 const CommandSpec kEtlSpec = {
     "sicoop etl --db URL --output DIR [options]",
     "Runs the ETL on Spark: reads the source tables over JDBC, joins them into the flat view and\n"
-    "writes DIR/movimento_flat.csv (created whole or not at all).",
+    "writes DIR/movimento_flat.csv (created whole or not at all). With --lake, through the lake:\n"
+    "ingests what is new in the source, builds the curated table and exports the file from it.",
     {
         {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (required; or SICOOP_DB_URL, or the profile's db)", ""},
         DbPasswordFileOption(),
@@ -28,6 +31,9 @@ const CommandSpec kEtlSpec = {
         {"excel-br", "", "for Excel in Portuguese (Brazil): ';', decimal comma, UTF-8 BOM, CRLF line ends", ""},
         {"card-number", "MODE", "masked (all but the last four digits as *) or full", "masked"},
         {"partitions", "N", "JDBC partitions for movimento; 0 derives them from its size", "0"},
+        LakeOption(),
+        TokenKeyFileOption(),
+        LookbackOption(),
         ConfigOption(),
         ProfileOption(),
         {"spreadsheet-safe", "", "prefix ' to text cells starting with = + - @ tab or CR (formula injection); changes data", ""},
@@ -36,16 +42,6 @@ const CommandSpec kEtlSpec = {
         {"verbose", "", "phase lines also off a terminal, the run id and the Spark endpoint", ""},
         {"log-file", "PATH", "append each phase line, the summary or the error to PATH with its UTC time", ""},
     }};
-
-Result<ReportOptions> ReportOptionsFrom(const ParsedOptions& parsed) {
-  ReportOptions report;
-  report.json = parsed.Has("json");
-  report.quiet = parsed.Has("quiet");
-  report.verbose = parsed.Has("verbose");
-  if (report.quiet && report.verbose) return Status::Usage("--quiet and --verbose contradict each other: give one");
-  if (parsed.Has("log-file")) report.log_file = parsed.Get("log-file");
-  return report;
-}
 
 Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const Environment& environment) {
   pipeline::EtlOptions options;
@@ -71,7 +67,7 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kEtlSpec, args));
   if (!given) return Status::Ok();
   ParsedOptions& parsed = *given;
-  SICOOP_RETURN_IF_ERROR(ApplyProfile(parsed, environment, {"db", "output", "spark"}, {"db", "output"}));
+  SICOOP_RETURN_IF_ERROR(ApplyProfile(parsed, environment, {"db", "output", "spark", "lake"}, {"db", "output"}));
   SICOOP_ASSIGN_OR_RETURN(pipeline::EtlOptions options, EtlOptionsFrom(parsed, environment));
   std::optional<spark::ConnectionString> endpoint;
   if (parsed.Has("spark")) {
@@ -85,7 +81,22 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
                  "use_ssl=true)\n";
   }
   SICOOP_ASSIGN_OR_RETURN(ReportOptions report, ReportOptionsFrom(parsed));
-  return RunEtlAndReport(options, endpoint, environment, report).status();
+  if (!parsed.Has("lake")) return RunEtlAndReport(options, endpoint, environment, report).status();
+  if (options.card_number == pipeline::CardNumberMode::kFull) {
+    return Status::Usage("--card-number full is for the direct path only: the lake holds no card number in clear (PCI "
+                         "DSS), only the masked number and a token; run etl without --lake for full numbers");
+  }
+  LakeRunOptions lake;
+  lake.command = "etl --lake";
+  lake.lake = parsed.Get("lake");
+  lake.source = options.source;
+  SICOOP_ASSIGN_OR_RETURN(lake.token_key, TokenKeyFrom(parsed, environment));
+  SICOOP_ASSIGN_OR_RETURN(lake.lookback, parsed.GetInt("lookback", 0, INT64_MAX / 2));
+  lake.partitions = options.partitions;
+  lake.build = true;
+  lake.output_dir = options.output_dir;
+  lake.export_options = {options.delimiter, options.spreadsheet_safe, options.preset};
+  return RunLakeAndReport(lake, endpoint, environment, report);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <string>
 
+#include "common/json.h"
 #include "common/process.h"
 #include "db/connection.h"
 #include "db/jdbc_trust_store.h"
@@ -47,29 +48,6 @@ std::string SummaryText(const pipeline::EtlSummary& summary) {
   return "rows read: " + read + "\n" + std::to_string(summary.rows_written) + written;
 }
 
-std::string JsonString(const std::string& text) {
-  std::string quoted = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-      quoted += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-      quoted += escaped;
-    } else {
-      quoted += static_cast<char>(c);
-    }
-  }
-  return quoted + "\"";
-}
-
-std::string JsonSeconds(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.3f", seconds);
-  return text;
-}
-
 // The object of docs/schemas/etl-summary.schema.json, on one line.
 std::string SummaryJson(const pipeline::EtlSummary& summary, const std::string& source, const std::string& run_id,
                         const std::string& spark_version) {
@@ -87,60 +65,13 @@ std::string SummaryJson(const pipeline::EtlSummary& summary, const std::string& 
          "}}\n";
 }
 
-// Where a run's lines go: stderr as ReportOptions says, and the log file, if any, every one.
-class Reporter {
- public:
-  explicit Reporter(const ReportOptions& options) : options_(options), on_terminal_(StderrIsTerminal()) {}
 
-  Status Open() {
-    if (options_.log_file.empty()) return Status::Ok();
-    file_.open(options_.log_file, std::ios::app);
-    if (!file_) {
-      return Status::Failure("cannot open the log file " + options_.log_file.string() + " for appending: " +
-                             std::strerror(errno) + ": check --log-file");
-    }
-    return Status::Ok();
-  }
-  bool ShowsProgress() const { return on_terminal_ && !options_.quiet; }
-  // A phase line.
-  void Log(const std::string& line) {
-    if (!options_.quiet && (on_terminal_ || options_.verbose)) std::cerr << "sicoop: " << line << "\n";
-    ToFile(line);
-  }
-  // A line that only --verbose shows.
-  void Detail(const std::string& line) {
-    if (options_.verbose && !options_.quiet) std::cerr << "sicoop: " << line << "\n";
-    ToFile(line);
-  }
-  void ToFile(const std::string& line) {
-    if (!file_.is_open()) return;
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char stamp[40];
-    std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &utc);
-    char with_millis[48];
-    std::snprintf(with_millis, sizeof(with_millis), "%s.%03dZ", stamp, static_cast<int>(millis));
-    file_ << with_millis << " " << line << "\n" << std::flush;
-  }
 
- private:
-  const ReportOptions& options_;
-  bool on_terminal_;
-  std::ofstream file_;
-};
+}  // namespace
 
-// MySQL Connector/J reads no PEM CA (db/jdbc_trust_store.h): for an ssl-ca, a trust store of its
-// certificates, made with the JDK's keytool in a folder of this run inside the output folder (cleared
-// with the staging folders if the run dies), which
-// Spark reaches at the same path wherever it runs since it writes its parts there.
-Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const pipeline::EtlOptions& options,
-                                                              const pipeline::FolderLock& output_lock,
+Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& source, const pipeline::FolderLock& lock,
                                                               const Environment& environment) {
-  if (options.source.dialect != db::Dialect::kMysql || options.source.tls.ca_file.empty()) {
+  if (source.dialect != db::Dialect::kMysql || source.tls.ca_file.empty()) {
     return std::optional<db::JdbcTrustStore>();
   }
   const std::string keytool = environment.java_home.empty()
@@ -151,11 +82,33 @@ Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const pipeline::Etl
                            "PATH: run scripts/setup.sh, or set JAVA_HOME to a JDK");
   }
   SICOOP_ASSIGN_OR_RETURN(db::JdbcTrustStore store,
-                          db::JdbcTrustStore::Make(options.source.tls.ca_file,
-                                                   pipeline::RunFolder(output_lock, "jdbc-trust"), keytool));
+                          db::JdbcTrustStore::Make(source.tls.ca_file, pipeline::RunFolder(lock, "jdbc-trust"), keytool));
   return std::optional<db::JdbcTrustStore>(std::move(store));
 }
 
+Result<SparkForRun> ConnectSparkForRun(const std::optional<spark::ConnectionString>& endpoint,
+                                       const Environment& environment, Reporter& reporter) {
+  SparkForRun run;
+  spark::ConnectionString target;
+  if (endpoint) {
+    target = *endpoint;
+  } else {
+    SICOOP_ASSIGN_OR_RETURN(auto started_server,
+                            local::EmbeddedSpark::Start(environment, [&reporter](const std::string& line) { reporter.Log(line); }));
+    run.embedded.emplace(std::move(started_server));
+    target = run.embedded->connection_string();
+  }
+  reporter.Detail("Spark Connect endpoint " + target.Redacted());
+  spark::SessionOptions session_options;
+  session_options.user_name = environment.user;
+  // Spark reports every 2 s by default: a live line should move faster, and a short run should
+  // show one at all. A session setting, so it changes nothing for other users of the server.
+  if (reporter.ShowsProgress()) session_options.conf["spark.connect.progress.reportInterval"] = "500ms";
+  SICOOP_ASSIGN_OR_RETURN(run.session, spark::SparkSession::Connect(target, session_options));
+  return run;
+}
+
+namespace {
 
 Result<pipeline::EtlSummary> RunAndReport(const pipeline::EtlOptions& options,
                                           const std::optional<spark::ConnectionString>& endpoint,
@@ -170,28 +123,14 @@ Result<pipeline::EtlSummary> RunAndReport(const pipeline::EtlOptions& options,
   SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock output_lock, pipeline::LockOutputDir(options.output_dir));
   reporter.Detail("run " + output_lock.run_id() + " of " + options.source.Redacted() + " into " +
                   options.output_dir.string());
-  SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store, MakeJdbcTrustStore(options, output_lock, environment));
+  SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store, MakeJdbcTrustStore(options.source, output_lock, environment));
   pipeline::EtlOptions run_options = options;
   // The password the connection used, also when libpq found it itself (PGPASSWORD, ~/.pgpass).
   run_options.source.password = source->url().password;
   if (trust_store) run_options.source.tls.jdbc_trust_store = trust_store->path().string();
 
-  std::optional<local::EmbeddedSpark> embedded;
-  spark::ConnectionString target;
-  if (endpoint) {
-    target = *endpoint;
-  } else {
-    SICOOP_ASSIGN_OR_RETURN(auto started_server, local::EmbeddedSpark::Start(environment, log));
-    embedded.emplace(std::move(started_server));
-    target = embedded->connection_string();
-  }
-  reporter.Detail("Spark Connect endpoint " + target.Redacted());
-  spark::SessionOptions session_options;
-  session_options.user_name = environment.user;
-  // Spark reports every 2 s by default: a live line should move faster, and a short run should
-  // show one at all. A session setting, so it changes nothing for other users of the server.
-  if (reporter.ShowsProgress()) session_options.conf["spark.connect.progress.reportInterval"] = "500ms";
-  SICOOP_ASSIGN_OR_RETURN(auto session, spark::SparkSession::Connect(target, session_options));
+  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter));
+  auto& session = spark.session;
   const double seconds_start = SecondsSince(started);
   spark::TerminalProgress progress;
   std::function<void(const pipeline::EtlProgress&)> show_progress;

@@ -5,20 +5,34 @@
 #include <filesystem>
 #include <optional>
 
+#include "cli/run_report.h"
 #include "common/environment.h"
 #include "common/status.h"
+#include "db/jdbc_trust_store.h"
 #include "pipeline/etl.h"
+#include "local/local_server.h"
 #include "spark/connection_string.h"
+#include "spark/session.h"
 
 namespace sicoop::cli {
 
-// How a run reports, besides the file (docs/etl-report.md).
-struct ReportOptions {
-  bool json = false;     // the summary as one JSON object (docs/schemas/etl-summary.schema.json)
-  bool quiet = false;    // no phase lines nor progress; errors and the summary only
-  bool verbose = false;  // phase lines also off a terminal, and the Spark endpoint
-  std::filesystem::path log_file;  // when set, every line appended with its UTC time, errors too
+
+// MySQL Connector/J reads no PEM CA (db/jdbc_trust_store.h): for a `source` with an ssl-ca, a trust
+// store of its certificates, made with the JDK's keytool in a folder of `lock`'s run inside the
+// locked folder (cleared with the staging folders if the run dies), which Spark reaches at the same
+// path wherever it runs since it writes there. Nothing for other sources.
+Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& source, const pipeline::FolderLock& lock,
+                                                              const Environment& environment);
+
+// The Spark session of one run: on `endpoint`, or on the embedded local server (found or started,
+// and stopped at the end when this run started it), opened for the environment's user; with progress
+// reports every 500 ms when the reporter shows progress.
+struct SparkForRun {
+  std::optional<local::EmbeddedSpark> embedded;
+  std::unique_ptr<spark::SparkSession> session;
 };
+Result<SparkForRun> ConnectSparkForRun(const std::optional<spark::ConnectionString>& endpoint,
+                                       const Environment& environment, Reporter& reporter);
 
 // Checks the output folder and the source (reachable, schema present) before anything slow starts,
 // then runs the ETL on `spark` or, when absent, on the embedded local Spark Connect server. Prints

@@ -20,6 +20,8 @@ commands:
   db init  --db URL                 create the schema (idempotent)
   db seed  --db URL [options]       fill it with fictitious, deterministic data
   etl      --db URL --output DIR    run the ETL on Spark, write DIR/movimento_flat.csv
+           [--lake PATH]            ... through the lake: ingest, build, export
+  lake     ingest|build|export      the lake's phases one at a time
   demo     [--output DIR]           everything on a throwaway local PostgreSQL and local Spark
   spark    start|stop|status        a local Spark Connect server kept running between runs
   doctor   [--db URL] [--spark URL] check Java, Spark, the JDBC jars, the profile, the endpoints
@@ -66,6 +68,7 @@ int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& en
   if (command == "completion" || command == "man") return PrintGenerated(command, rest);
   if (command == "db") return sicoop::cli::RunDb(rest, environment);
   if (command == "etl") return sicoop::cli::RunEtl(rest, environment);
+  if (command == "lake") return sicoop::cli::RunLake(rest, environment);
   if (command == "demo") return sicoop::cli::RunDemo(rest, environment);
   if (command == "spark") return sicoop::cli::RunSpark(rest, environment);
   if (command == "doctor") return sicoop::cli::RunDoctor(rest, environment);

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 // The keys of a profile, each with its environment variable.
 const std::map<std::string, std::string>& Keys() {
   static const std::map<std::string, std::string> keys = {
-      {"db", "SICOOP_DB_URL"}, {"spark", "SICOOP_SPARK_URL"}, {"output", "SICOOP_OUTPUT"}, {"lake", ""}};
+      {"db", "SICOOP_DB_URL"}, {"spark", "SICOOP_SPARK_URL"}, {"output", "SICOOP_OUTPUT"}, {"lake", "SICOOP_LAKE"}};
   return keys;
 }
 
@@ -22,6 +22,7 @@ std::string EnvironmentValue(const std::string& name, const Environment& environ
   if (name == "db") return environment.db_url;
   if (name == "spark") return environment.spark_url;
   if (name == "output") return environment.output;
+  if (name == "lake") return environment.lake;
   return "";
 }
 

@@ -16,6 +16,9 @@ Environment Environment::FromProcess() {
   Environment environment;
   environment.db_password = Variable("SICOOP_DB_PASSWORD");
   environment.db_password_file = Variable("SICOOP_DB_PASSWORD_FILE");
+  environment.lake = Variable("SICOOP_LAKE");
+  environment.token_key_file = Variable("SICOOP_TOKEN_KEY_FILE");
+  environment.token_key = Variable("SICOOP_TOKEN_KEY");
   environment.state_dir = Variable("SICOOP_STATE_DIR");
   environment.spark_memory = Variable("SICOOP_SPARK_MEMORY");
   environment.cache = Variable("SICOOP_CACHE");

@@ -25,6 +25,9 @@ struct Environment {
   std::string output;          // SICOOP_OUTPUT: the output folder when --output is not given
   std::string profile;         // SICOOP_PROFILE: the profile when --profile is not given
   std::string xdg_config_home;  // XDG_CONFIG_HOME
+  std::string lake;            // SICOOP_LAKE: the lake's location when --lake is not given
+  std::string token_key_file;  // SICOOP_TOKEN_KEY_FILE: the file holding the card-token key
+  std::string token_key;       // SICOOP_TOKEN_KEY: the card-token key itself
 
   // The values of this process's environment.
   static Environment FromProcess();

@@ -48,7 +48,12 @@ std::string RawTable(const db::TableDesc& table) { return std::string(kCatalog) 
 std::string CuratedFlatTable() { return std::string(kCatalog) + ".curated.movimento_flat"; }
 
 Status OpenLake(spark::SparkSession& spark, const std::string& location) {
-  Status set = spark.SetConf(CatalogConf(location));
+  std::map<std::string, std::string> conf = CatalogConf(location);
+  // Text read over JDBC is typed VARCHAR(n), which Spark 4.0.1 carries as string metadata that its
+  // optimizer then fails on when an Iceberg table is written ("SimplifyCasts ... generated an
+  // invalid plan"); read as plain strings, the rows are the same and the write works.
+  conf["spark.sql.legacy.charVarcharAsString"] = "true";
+  Status set = spark.SetConf(conf);
   if (!set.ok()) return set.WithContext("Spark could not define the lake's Iceberg catalog over " + location);
   for (const char* ns : {"raw", "curated"}) {
     auto created = spark.Sql(std::string("CREATE NAMESPACE IF NOT EXISTS ") + kCatalog + "." + ns).Collect();

@@ -69,7 +69,9 @@ Result<BuildSummary> BuildCurated(spark::SparkSession& spark, const std::functio
       spark::Rows counts,
       spark.Sql("SELECT count(" + movimento + ".id), count_if(" + cartao + ".id IS NULL), count_if(" + cartao +
                 ".id IS NOT NULL AND " + conta + ".id IS NULL), count_if(" + conta + ".id IS NOT NULL AND " + associado +
-                ".id IS NULL), (SELECT count(*) FROM " + curated + ") FROM " + RawJoin("LEFT JOIN"))
+                ".id IS NULL), (SELECT count(*) FROM " + curated + "), CAST(coalesce(sum(" + movimento +
+                ".vlr_transacao), 0) AS DECIMAL(38, 2)), (SELECT CAST(coalesce(sum(vlr_transacao_movimento), 0) AS "
+                "DECIMAL(38, 2)) FROM " + curated + ") FROM " + RawJoin("LEFT JOIN"))
           .Collect());
   if (counts.rows.size() != 1) return Status::Failure("Spark did not count the rows of " + curated);
   const spark::Row& row = counts.rows.front();
@@ -78,6 +80,9 @@ Result<BuildSummary> BuildCurated(spark::SparkSession& spark, const std::functio
   SICOOP_ASSIGN_OR_RETURN(summary.dropped_no_conta, Number(row, 2, "the movimentos without their conta"));
   SICOOP_ASSIGN_OR_RETURN(summary.dropped_no_associado, Number(row, 3, "the movimentos without their associado"));
   SICOOP_ASSIGN_OR_RETURN(summary.rows, Number(row, 4, "the rows of " + curated));
+  if (row.size() < 7 || !row[5] || !row[6]) return Status::Failure("Spark gave no sums of vlr_transacao for " + curated);
+  summary.raw_amount = *row[5];
+  summary.amount = *row[6];
   SICOOP_ASSIGN_OR_RETURN(std::vector<TableSnapshot> history, CurrentHistory(spark, curated));
   if (!history.empty()) summary.snapshot_id = history.back().id;
   return summary;

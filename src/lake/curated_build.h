@@ -25,6 +25,9 @@ struct BuildSummary {
   int64_t dropped_no_cartao = 0;
   int64_t dropped_no_conta = 0;
   int64_t dropped_no_associado = 0;
+  // The sums of vlr_transacao, as decimal text: of raw.movimento, and of the curated rows.
+  std::string raw_amount = "0.00";
+  std::string amount = "0.00";
   std::string snapshot_id;
 };
 

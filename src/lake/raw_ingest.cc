@@ -219,12 +219,19 @@ Status AppendMovimentos(spark::SparkSession& spark, const TablePlan& plan, int64
                         const std::string& run_id) {
   const std::string raw = RawTable(*plan.table);
   const std::string key = QuoteInSpark(plan.table->primary_key);
-  auto appended =
-      spark.Sql("INSERT INTO " + raw + " WITH ('snapshot-property." + kWatermarkProperty + "' = '" +
-                std::to_string(watermark) + "', 'snapshot-property." + kRunProperty + "' = '" + run_id + "') SELECT " +
-                ColumnsInLakeOrder(plan, "s") + " FROM " + IngestView(*plan.table) + " s LEFT ANTI JOIN (SELECT " + key +
-                " FROM " + raw + " WHERE " + key + " > " + std::to_string(read_from) + ") r ON s." + key + " = r." + key)
-          .Collect();
+  SICOOP_ASSIGN_OR_RETURN(std::vector<TableSnapshot> history, CurrentHistory(spark, raw));
+  // The rows already in the lake are those of its current snapshot, named by id: a statement that
+  // reads the table it inserts into by its plain name loses the insert's WITH options in Spark
+  // 4.0.1, and with them the watermark.
+  const std::string already_in_lake =
+      history.empty() ? ""
+                      : " LEFT ANTI JOIN (SELECT " + key + " FROM " + raw + " VERSION AS OF " + history.back().id +
+                            " WHERE " + key + " > " + std::to_string(read_from) + ") r ON s." + key + " = r." + key;
+  auto appended = spark.Sql("INSERT INTO " + raw + " WITH ('snapshot-property." + kWatermarkProperty + "' = '" +
+                            std::to_string(watermark) + "', 'snapshot-property." + kRunProperty + "' = '" + run_id +
+                            "') SELECT " + ColumnsInLakeOrder(plan, "s") + " FROM " + IngestView(*plan.table) + " s" +
+                            already_in_lake)
+                      .Collect();
   if (!appended.ok()) return appended.status().WithContext("Spark could not append the new movimentos to " + raw);
   return Status::Ok();
 }

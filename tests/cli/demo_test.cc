@@ -67,7 +67,9 @@ TEST_F(DemoTest, WritesEveryMovimentoAndLeavesNoServerBehind) {
   if (!rows.empty()) {
     EXPECT_EQ(rows[0], FlatFileHeader());
   }
-  EXPECT_NE(demo.run.output.find(file.string() + " holds 2000 rows"), std::string::npos) << demo.run.output;
+  EXPECT_NE(demo.run.output.find("2000 rows written to " + file.string()), std::string::npos) << demo.run.output;
+  // Through the lake: its manifest says 2000 movimentos ingested and 2000 exported.
+  EXPECT_NE(demo.run.output.find("ingest: movimento +2000 rows"), std::string::npos) << demo.run.output;
 
   EXPECT_TRUE(SeenBelow(demo.seen, temp_, "postgres")) << "no PostgreSQL was seen working below " << temp_;
   EXPECT_TRUE(SeenBelow(demo.seen, state_, kSparkConnectServerCommand))

@@ -1,0 +1,43 @@
+#include "cli/lake_options.h"
+
+#include <string>
+
+#include "lake/raw_ingest.h"
+
+namespace sicoop::cli {
+
+OptionSpec LakeOption() {
+  return {"lake", "PATH", "the lake's folder (Iceberg tables); created when missing (or SICOOP_LAKE, or the profile's lake)", ""};
+}
+
+OptionSpec TokenKeyFileOption() {
+  return {"token-key-file", "PATH",
+          "file holding the secret key of the card-number tokens (or SICOOP_TOKEN_KEY_FILE, SICOOP_TOKEN_KEY)", ""};
+}
+
+OptionSpec LookbackOption() {
+  return {"lookback", "N", "movimento ids below the watermark read again, for transactions that committed late",
+          std::to_string(lake::kDefaultLookback)};
+}
+
+Result<lake::CardTokenKey> TokenKeyFrom(const ParsedOptions& parsed, const Environment& environment) {
+  if (parsed.Has("token-key-file")) return lake::CardTokenKey::FromFile(parsed.Get("token-key-file"));
+  if (!environment.token_key_file.empty()) return lake::CardTokenKey::FromFile(environment.token_key_file);
+  if (!environment.token_key.empty()) return lake::CardTokenKey::FromText(environment.token_key);
+  return Status::Usage(
+      "the lake keeps a keyed token of each card number instead of the number, and needs the key: give "
+      "--token-key-file FILE (or SICOOP_TOKEN_KEY_FILE, SICOOP_TOKEN_KEY); make one with 'head -c 32 /dev/urandom > "
+      "FILE && chmod 600 FILE' and keep it outside the lake — every run of a lake must use the same key");
+}
+
+Result<ReportOptions> ReportOptionsFrom(const ParsedOptions& parsed) {
+  ReportOptions report;
+  report.json = parsed.Has("json");
+  report.quiet = parsed.Has("quiet");
+  report.verbose = parsed.Has("verbose");
+  if (report.quiet && report.verbose) return Status::Usage("--quiet and --verbose contradict each other: give one");
+  if (parsed.Has("log-file")) report.log_file = parsed.Get("log-file");
+  return report;
+}
+
+}  // namespace sicoop::cli

@@ -1,0 +1,25 @@
+// The options of the lake's commands (etl --lake, lake ingest|build|export), declared once: where
+// the lake is, the card-token key, the look-back of the ingest, how a run reports.
+#pragma once
+
+#include "cli/options.h"
+#include "cli/run_report.h"
+#include "common/environment.h"
+#include "common/status.h"
+#include "lake/card_token.h"
+
+namespace sicoop::cli {
+
+// Functions, not globals, for the reason DbPasswordFileOption gives (source_database.h).
+OptionSpec LakeOption();
+OptionSpec TokenKeyFileOption();
+OptionSpec LookbackOption();
+
+// The key of the card-number tokens: --token-key-file's file, else SICOOP_TOKEN_KEY_FILE's, else
+// SICOOP_TOKEN_KEY. None of them is a usage error that says how to make a key.
+Result<lake::CardTokenKey> TokenKeyFrom(const ParsedOptions& parsed, const Environment& environment);
+
+// --json, --quiet, --verbose and --log-file.
+Result<ReportOptions> ReportOptionsFrom(const ParsedOptions& parsed);
+
+}  // namespace sicoop::cli

@@ -1,0 +1,45 @@
+// The record every lake run leaves in the lake (docs/lake.md, "Run manifests"): one JSON document
+// per run in LAKE/_sicoop/runs/, named by its start time and run id, with what the run read, wrote
+// and committed — tables, snapshot ids, the watermark before and after, rows per table, sums,
+// movimentos the join dropped and why, durations — or the error that stopped it.
+// Schema: docs/schemas/lake-run.schema.json.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "lake/curated_build.h"
+#include "lake/raw_ingest.h"
+
+namespace sicoop::lake {
+
+struct ExportRecord {
+  std::filesystem::path file;
+  int64_t rows = 0;
+};
+
+struct RunRecord {
+  std::string run_id;
+  std::string command;  // "etl --lake", "lake ingest", ...
+  std::chrono::system_clock::time_point started_at;
+  std::string lake;     // the location, as given
+  std::string source;   // the database URL, its password left out; empty when the run read none
+  std::optional<IngestSummary> ingest;
+  std::optional<BuildSummary> build;
+  std::optional<ExportRecord> exported;
+  std::map<std::string, double> seconds;  // per phase: start, ingest, build, export
+  std::string error;    // empty when the run succeeded
+};
+
+// The manifest of `record` as one line of JSON.
+std::string ManifestJson(const RunRecord& record);
+
+// Writes the manifest into LAKE/_sicoop/runs/ (whole: written aside, then renamed) and returns its
+// path. `lake` is a local folder.
+Result<std::filesystem::path> WriteManifest(const std::filesystem::path& lake, const RunRecord& record);
+
+}  // namespace sicoop::lake
