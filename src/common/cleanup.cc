@@ -16,7 +16,13 @@
 namespace sicoop {
 namespace {
 
-enum class Action { kTerminateProcessGroup, kStopPostgresAndRemove, kAskAndWait };
+enum class Action { kTerminateProcessGroup, kStopPostgresAndRemove, kAskAndWait, kRemoveFolder };
+
+// The order the handler runs the actions in, whatever order they were registered in: first the
+// requests that stop Spark operations (their server must still be up to hear them), then the
+// servers, last the folders that the operations and servers wrote into.
+constexpr Action kActionOrder[] = {Action::kAskAndWait, Action::kTerminateProcessGroup,
+                                   Action::kStopPostgresAndRemove, Action::kRemoveFolder};
 
 // A slot is claimed (kFilling) by a registration, filled, then armed; the handler runs only armed
 // slots, so it never reads half-written paths.
@@ -60,16 +66,8 @@ pid_t PidFromFile(const char* pid_file) {
   return pid;
 }
 
-// Async-signal-safe: a fast shutdown of the postmaster (SIGINT; an immediate one, SIGQUIT, after
-// 10 s; at most 15 s in all), then `rm -rf` of the folder.
-void StopPostgresAndRemove(const Slot& slot) {
-  pid_t postmaster = PidFromFile(slot.pid_file);
-  if (postmaster > 0 && kill(postmaster, SIGINT) == 0) {
-    for (int i = 0; i < 150 && kill(postmaster, 0) == 0; ++i) {
-      if (i == 100) kill(postmaster, SIGQUIT);
-      SleepTenthOfASecond();
-    }
-  }
+// Async-signal-safe: `rm -rf` of the slot's folder.
+void RemoveFolder(const Slot& slot) {
   pid_t rm = fork();
   if (rm == 0) {
     char* argv[] = {const_cast<char*>("rm"), const_cast<char*>("-rf"), const_cast<char*>("--"),
@@ -80,23 +78,46 @@ void StopPostgresAndRemove(const Slot& slot) {
   if (rm > 0) waitpid(rm, nullptr, 0);
 }
 
+// Async-signal-safe: a fast shutdown of the postmaster (SIGINT; an immediate one, SIGQUIT, after
+// 10 s; at most 15 s in all), then `rm -rf` of the folder.
+void StopPostgresAndRemove(const Slot& slot) {
+  pid_t postmaster = PidFromFile(slot.pid_file);
+  if (postmaster > 0 && kill(postmaster, SIGINT) == 0) {
+    for (int i = 0; i < 150 && kill(postmaster, 0) == 0; ++i) {
+      if (i == 100) kill(postmaster, SIGQUIT);
+      SleepTenthOfASecond();
+    }
+  }
+  RemoveFolder(slot);
+}
+
+void RunAction(const Slot& slot) {
+  switch (slot.action) {
+    case Action::kTerminateProcessGroup:
+      kill(-slot.pid, SIGTERM);
+      break;
+    case Action::kStopPostgresAndRemove:
+      StopPostgresAndRemove(slot);
+      break;
+    case Action::kAskAndWait: {
+      (void)!write(slot.request_fd, "!", 1);
+      pollfd done{slot.done_fd, POLLIN, 0};
+      poll(&done, 1, slot.timeout_ms);
+      break;
+    }
+    case Action::kRemoveFolder:
+      RemoveFolder(slot);
+      break;
+  }
+}
+
 void RunRegisteredActions() {
-  for (Slot& slot : g_slots) {
-    int armed = kArmed;
-    if (!slot.state.compare_exchange_strong(armed, kRunning)) continue;
-    switch (slot.action) {
-      case Action::kTerminateProcessGroup:
-        kill(-slot.pid, SIGTERM);
-        break;
-      case Action::kStopPostgresAndRemove:
-        StopPostgresAndRemove(slot);
-        break;
-      case Action::kAskAndWait: {
-        (void)!write(slot.request_fd, "!", 1);
-        pollfd done{slot.done_fd, POLLIN, 0};
-        poll(&done, 1, slot.timeout_ms);
-        break;
-      }
+  for (Action action : kActionOrder) {
+    for (Slot& slot : g_slots) {
+      // The action is set before the slot is armed, so an armed slot's action can be read.
+      if (slot.state.load() != kArmed || slot.action != action) continue;
+      int armed = kArmed;
+      if (slot.state.compare_exchange_strong(armed, kRunning)) RunAction(slot);
     }
   }
 }
@@ -152,6 +173,16 @@ CleanupRegistration CleanupRegistration::StopPostgresAndRemove(const std::string
   if (slot < 0) return CleanupRegistration();
   g_slots[slot].action = Action::kStopPostgresAndRemove;
   std::snprintf(g_slots[slot].pid_file, PATH_MAX, "%s", pid_file.c_str());
+  std::snprintf(g_slots[slot].folder, PATH_MAX, "%s", folder.c_str());
+  g_slots[slot].state = kArmed;
+  return CleanupRegistration(slot);
+}
+
+CleanupRegistration CleanupRegistration::RemoveFolder(const std::string& folder) {
+  if (folder.empty() || folder.size() >= PATH_MAX) return CleanupRegistration();
+  int slot = ClaimSlot();
+  if (slot < 0) return CleanupRegistration();
+  g_slots[slot].action = Action::kRemoveFolder;
   std::snprintf(g_slots[slot].folder, PATH_MAX, "%s", folder.c_str());
   g_slots[slot].state = kArmed;
   return CleanupRegistration(slot);

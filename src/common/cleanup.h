@@ -25,6 +25,11 @@ class CleanupRegistration {
   // 10 s), then `rm -rf folder`. An action whose paths do not fit the registry is inactive.
   static CleanupRegistration StopPostgresAndRemove(const std::string& pid_file, const std::string& folder);
 
+  // `rm -rf folder` (a run's staging folder), after every other action has run: those stop the
+  // work that writes into such folders (a Spark operation, a server). Inactive when the path does
+  // not fit the registry.
+  static CleanupRegistration RemoveFolder(const std::string& folder);
+
   // Hands work that is not async-signal-safe (an RPC) to a thread that blocks the terminating
   // signals: writes one byte to `request_fd`, then waits up to `timeout_ms` for a byte on `done_fd`.
   static CleanupRegistration AskAndWait(int request_fd, int done_fd, int timeout_ms);

@@ -219,7 +219,8 @@ Result<StagingDir> StagingDir::Create(const FolderLock& lock) {
   return StagingDir(path);
 }
 
-StagingDir::StagingDir(StagingDir&& other) noexcept : path_(std::move(other.path_)) {
+StagingDir::StagingDir(StagingDir&& other) noexcept
+    : path_(std::move(other.path_)), on_signal_(std::move(other.on_signal_)) {
   other.path_.clear();
 }
 

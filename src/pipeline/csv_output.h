@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/cleanup.h"
 #include "common/status.h"
 #include "pipeline/folder_lock.h"
 
@@ -79,7 +80,8 @@ class CsvRecordCounter {
 std::filesystem::path RunFolder(const FolderLock& lock, const std::string& purpose);
 
 // A hidden folder inside the output folder for one run's intermediate files, named by the run's
-// id; removed with all its content when destroyed. Only the holder of the folder's lock makes one,
+// id; removed with all its content when destroyed, and by a terminating signal (Ctrl-C) once the
+// Spark operation writing into it has been stopped (common/cleanup.h). Only the holder of the folder's lock makes one,
 // so every other staging folder there belongs to a run that has ended (killed, or on a host that
 // died): Create removes them.
 class StagingDir {
@@ -96,8 +98,10 @@ class StagingDir {
   std::filesystem::path parts() const { return path_ / "parts"; }
 
  private:
-  explicit StagingDir(std::filesystem::path path) : path_(std::move(path)) {}
+  explicit StagingDir(std::filesystem::path path)
+      : path_(std::move(path)), on_signal_(CleanupRegistration::RemoveFolder(path_.string())) {}
   std::filesystem::path path_;
+  CleanupRegistration on_signal_;
 };
 
 // Writes the preset's first line (a byte-order mark in the Excel preset, `header`, the line end)

@@ -4,12 +4,8 @@
 // page, and searched for the password. The pages are checked to show what they are about (the
 // Connect sessions, their plans, the SQL executions), so that empty pages cannot pass. The same for
 // the key of the lake's card token after a query that computes tokens.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +30,7 @@
 #include "local/local_server.h"
 #include "spark/session.h"
 #include "support/fresh_database.h"
+#include "support/http_get.h"
 #include "support/seeded_database.h"
 #include "support/ports.h"
 #include "support/run_sicoop.h"
@@ -47,47 +44,6 @@ constexpr const char* kPassword = "Pw-9f3k-UNIQUE";
 constexpr int kSeededMovimentos = 200;
 // More than the UI of two small runs has (about 60); a crawl that reaches it has gone astray.
 constexpr size_t kMaxPages = 600;
-
-struct HttpResponse {
-  int status = 0;
-  std::string location;  // the Location header of a redirect
-  std::string body;
-};
-
-// GET http://127.0.0.1:port/path over HTTP/1.0 (one response, then the server closes: no chunks).
-// Status 0 when no answer came within the socket timeout.
-HttpResponse HttpGet(int port, const std::string& path) {
-  HttpResponse response;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return response;
-  timeval timeout{30, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  std::string raw;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[65536];
-      ssize_t got;
-      while ((got = read(fd, buffer, sizeof buffer)) > 0) raw.append(buffer, static_cast<size_t>(got));
-    }
-  }
-  close(fd);
-  const size_t header_end = raw.find("\r\n\r\n");
-  if (raw.rfind("HTTP/", 0) != 0 || header_end == std::string::npos) return response;
-  response.status = std::atoi(raw.c_str() + raw.find(' ') + 1);
-  std::smatch location;
-  const std::string headers = raw.substr(0, header_end);
-  if (std::regex_search(headers, location, std::regex("\r\nLocation: *([^\r]*)", std::regex::icase))) {
-    response.location = location[1].str();
-  }
-  response.body = raw.substr(header_end + 4);
-  return response;
-}
 
 // The UI's own pages that `body` links to, as paths with their queries ("&amp;" decoded). Left out:
 // the kill links (a GET there would stop a job), static files, and re-sorted or re-paged copies of a

@@ -11,6 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <string>
+#include <thread>
 
 namespace sicoop {
 namespace {
@@ -48,6 +51,11 @@ int RunInChild(const std::function<void()>& body) {
   return DeathSignal(child);
 }
 
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 fs::path FreshFolder(const std::string& name) {
   fs::path folder = fs::path(::testing::TempDir()) / ("sicoop-cleanup-" + name + "-" + std::to_string(getpid()));
   fs::remove_all(folder);
@@ -79,6 +87,42 @@ TEST(CleanupTest, AbortRemovesTheRegisteredFolder) {
   });
   EXPECT_EQ(child_signal, SIGABRT);
   EXPECT_FALSE(fs::exists(folder));
+}
+
+// A run's folder is removed after the request that stops the Spark operation writing into it has
+// been answered, even when the folder was registered first: the thread that answers the request
+// (as the Spark client's heartbeat does) still finds the folder, and the folder is gone afterwards.
+TEST(CleanupTest, AFolderIsRemovedAfterTheRequestsAreAnswered) {
+  fs::path folder = FreshFolder("order");
+  fs::path seen = folder.string() + ".seen";
+  fs::remove(seen);
+  int child_signal = RunInChild([&folder, &seen] {
+    CleanupRegistration remove = CleanupRegistration::RemoveFolder(folder.string());
+    int request[2];
+    int done[2];
+    if (!remove.active() || pipe(request) != 0 || pipe(done) != 0) _exit(3);
+    sigset_t terminating;
+    sigemptyset(&terminating);
+    sigaddset(&terminating, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &terminating, nullptr);
+    std::thread answering([&] {
+      char byte;
+      if (read(request[0], &byte, 1) == 1) {
+        std::ofstream(seen) << (fs::exists(folder / "data" / "file") ? "there" : "gone");
+        (void)!write(done[1], "!", 1);
+      }
+    });
+    answering.detach();
+    pthread_sigmask(SIG_UNBLOCK, &terminating, nullptr);
+    CleanupRegistration ask = CleanupRegistration::AskAndWait(request[1], done[0], 5000);
+    if (!ask.active()) _exit(3);
+    raise(SIGTERM);
+    _exit(4);
+  });
+  EXPECT_EQ(child_signal, SIGTERM);
+  EXPECT_EQ(ReadFile(seen), "there");
+  EXPECT_FALSE(fs::exists(folder));
+  fs::remove(seen);
 }
 
 TEST(CleanupTest, TerminatingSignalsRunTheActionsAndStillEndTheProcess) {

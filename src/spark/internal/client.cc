@@ -50,8 +50,15 @@ constexpr std::chrono::seconds kShortCallDeadline(2);
 // A third of the shortest session timeout sicoop sets (30 s, on the servers it starts), so that two
 // beats may be lost before a live session expires.
 constexpr std::chrono::seconds kHeartbeatInterval(10);
-// How long a terminating signal waits for the session's release before the process ends.
-constexpr int kSignalReleaseWaitMs = 3000;
+// On a terminating signal: how long the Interrupt of the session's operations and the release of the
+// session may each take, and how long the signal waits for both before the process ends (and before
+// the run's staging folder is removed, common/cleanup.h). Spark answers the release once the
+// interrupted operations have ended, their writes aborted; but the handler may have interrupted the
+// very thread that gRPC counts on to read answers (one blocked in a stream's Read), and then the
+// requests leave while their answers go unread until the deadlines, which give Spark that time.
+constexpr std::chrono::seconds kSignalInterruptDeadline(2);
+constexpr std::chrono::seconds kSignalReleaseDeadline(3);
+constexpr int kSignalWaitMs = 5500;
 
 // What Spark's clients retry: a connection that broke or could not be made, and a stream the server
 // closed because a newer reattach of the same operation took it over.
@@ -115,7 +122,7 @@ SparkConnectClient::SparkConnectClient(ConnectionString endpoint, std::shared_pt
     pthread_sigmask(SIG_BLOCK, &terminating, &previous);
     heartbeat_ = std::thread([this] { Heartbeat(); });
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    on_signal_ = CleanupRegistration::AskAndWait(wake_pipe_[1], done_pipe_[0], kSignalReleaseWaitMs);
+    on_signal_ = CleanupRegistration::AskAndWait(wake_pipe_[1], done_pipe_[0], kSignalWaitMs);
   }
 }
 
@@ -139,21 +146,14 @@ void SparkConnectClient::Heartbeat() {
     int ready = poll(&wake, 1, static_cast<int>(std::chrono::milliseconds(kHeartbeatInterval).count()));
     std::unique_lock lock(heartbeat_mutex_);
     if (heartbeat_stopping_) return;
+    if (ready > 0) {
+      lock.unlock();
+      StopOperationsOnSignal();
+      return;
+    }
     auto context = NewContext(kShortCallDeadline);
     heartbeat_call_ = context.get();
     lock.unlock();
-    if (ready > 0) {
-      // A terminating signal: end the session, and with it every operation it runs, before the
-      // process goes.
-      proto::ReleaseSessionRequest request;
-      FillConstantHeader(request);
-      proto::ReleaseSessionResponse response;
-      (void)stub_->ReleaseSession(context.get(), request, &response);
-      (void)!write(done_pipe_[1], "!", 1);
-      lock.lock();
-      heartbeat_call_ = nullptr;
-      return;
-    }
     proto::AnalyzePlanRequest request;
     FillConstantHeader(request);
     request.mutable_spark_version();
@@ -162,6 +162,24 @@ void SparkConnectClient::Heartbeat() {
     lock.lock();
     heartbeat_call_ = nullptr;
   }
+}
+
+void SparkConnectClient::StopOperationsOnSignal() {
+  // Every operation of the session, so that a job stops at once (Ctrl-C of a run on a warm server)
+  // even where the release below fails or its server keeps operations past a session's end.
+  proto::InterruptRequest interrupt;
+  FillConstantHeader(interrupt);
+  interrupt.set_interrupt_type(proto::InterruptRequest::INTERRUPT_TYPE_ALL);
+  proto::InterruptResponse interrupted;
+  auto interrupt_context = NewContext(kSignalInterruptDeadline);
+  (void)stub_->Interrupt(interrupt_context.get(), interrupt, &interrupted);
+  // Then the session, which Spark answers once its operations have ended.
+  proto::ReleaseSessionRequest release;
+  FillConstantHeader(release);
+  proto::ReleaseSessionResponse released;
+  auto release_context = NewContext(kSignalReleaseDeadline);
+  (void)stub_->ReleaseSession(release_context.get(), release, &released);
+  (void)!write(done_pipe_[1], "!", 1);
 }
 
 void SparkConnectClient::StopHeartbeat() {

@@ -78,9 +78,12 @@ class SparkConnectClient {
   // The heartbeat thread's body: a cheap request every kHeartbeatInterval, so that the server's
   // session timeout (spark.connect.session.manager.defaultSessionTimeout) ends only the sessions of
   // clients that died, and with them their operations; and on a terminating signal (SIGINT,
-  // SIGTERM, SIGHUP, abort), the release of the session, which stops its operations at once
-  // (ARCHITECTURE.md, "Reattachable execution").
+  // SIGTERM, SIGHUP, abort), StopOperationsOnSignal (ARCHITECTURE.md, "Reattachable execution").
   void Heartbeat();
+  // The heartbeat thread's answer to a terminating signal: Spark Connect's Interrupt of every
+  // operation of the session, then the release of the session, each bounded; then the byte on
+  // done_pipe_ that lets the signal go on.
+  void StopOperationsOnSignal();
   void StopHeartbeat();
   // Sets the fields that never change after construction, the only ones the heartbeat thread reads.
   template <typename Request>
