@@ -198,7 +198,8 @@ const std::vector<CatalogEntry>& Catalog() {
         "SICOOP_DB_PASSWORD_FILE=~/.sicoop-password sicoop etl --db mysql://etl@db.example/cooperativa --output out "
         "--delimiter ';'",
         "sicoop etl --db postgresql://etl@localhost/cooperativa -o out --lake /data/lake --token-key-file "
-        "~/.sicoop-token.key"},
+        "~/.sicoop-token.key",
+        "sicoop etl --profile prod -o out --excel-br"},
        Concat(Concat(kPasswordVariables, kProfileVariables),
               Concat({"SICOOP_SPARK_URL", "SICOOP_OUTPUT", "SICOOP_LAKE", "SICOOP_TOKEN_KEY_FILE", "SICOOP_TOKEN_KEY"},
                      kLocalSparkVariables))},

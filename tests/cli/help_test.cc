@@ -88,6 +88,14 @@ TEST(HelpPagesTest, EveryPageEndsWithExamplesEnvironmentAndExitStatus) {
   }
 }
 
+// The Excel preset is found where a spreadsheet user looks first: among etl's examples.
+TEST(HelpPagesTest, TheEtlPageShowsTheExcelPresetInAnExample) {
+  std::string page = Stdout({"etl", "--help"});
+  size_t examples = page.find("\nExamples:\n");
+  ASSERT_NE(examples, std::string::npos) << page;
+  EXPECT_NE(page.find("\n  sicoop etl --profile prod -o out --excel-br\n", examples), std::string::npos) << page;
+}
+
 TEST(HelpPagesTest, TheTopLevelPageNamesHelpVersionCompletionAndMan) {
   std::string page = Stdout({"--help"});
   for (const char* mention : {"'sicoop help COMMAND'", "'sicoop --version'", "'sicoop completion bash|zsh'",
