@@ -18,6 +18,8 @@ const CommandSpec& DemoSpec();
 const CommandSpec& LakeIngestSpec();
 const CommandSpec& LakeBuildSpec();
 const CommandSpec& LakeExportSpec();
+const CommandSpec& LakeShowSpec();
+const CommandSpec& LakeVerifySpec();
 const CommandSpec& SparkStartSpec();
 const CommandSpec& SparkStopSpec();
 const CommandSpec& SparkStatusSpec();

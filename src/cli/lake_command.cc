@@ -1,9 +1,11 @@
-// sicoop lake ingest|build|export: the lake's phases one at a time (etl --lake runs all three).
+// sicoop lake ingest|build|export: the lake's phases one at a time (etl --lake runs all three);
+// lake show|verify (lake_inspect_command.cc) read it.
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/db_timeout.h"
 #include "cli/help_catalog.h"
+#include "cli/lake_inspect_command.h"
 #include "cli/lake_options.h"
 #include "cli/lake_run.h"
 #include "cli/options.h"
@@ -13,10 +15,6 @@
 
 namespace sicoop::cli {
 namespace {
-
-OptionSpec SparkOption() {
-  return {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: SICOOP_SPARK_URL, the profile's spark, else a local server", ""};
-}
 
 // The options every lake command shares, after its own.
 std::vector<OptionSpec> WithCommonOptions(std::vector<OptionSpec> own) {
@@ -76,18 +74,9 @@ constexpr const char* kLakeUsage =
     "usage: sicoop lake ingest --db URL --lake PATH [options]\n"
     "       sicoop lake build --lake PATH [options]\n"
     "       sicoop lake export --lake PATH --output DIR [options]\n"
+    "       sicoop lake show --lake PATH [options]\n"
+    "       sicoop lake verify --db URL --lake PATH [options]\n"
     "'sicoop lake COMMAND --help' describes the options.\n";
-
-// Parses a lake command's line: nullopt after --help.
-Result<std::optional<ParsedOptions>> ParseLakeCommand(const CommandSpec& spec, const std::vector<std::string>& args,
-                                                     const Environment& environment,
-                                                     const std::vector<std::string>& settings,
-                                                     const std::vector<std::string>& required) {
-  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(spec, args));
-  if (!given) return given;
-  SICOOP_RETURN_IF_ERROR(ApplyProfile(*given, environment, settings, required));
-  return given;
-}
 
 Status RunCommand(LakeRunOptions& options, const ParsedOptions& parsed, const Environment& environment) {
   options.lake = parsed.Get("lake");
@@ -153,8 +142,10 @@ int RunLake(const std::vector<std::string>& args, const Environment& environment
   return RunSubcommand(args, kLakeUsage,
                        {{"ingest", [&environment](const auto& rest) { return Ingest(rest, environment); }},
                         {"build", [&environment](const auto& rest) { return Build(rest, environment); }},
-                        {"export", [&environment](const auto& rest) { return Export(rest, environment); }}},
-                       "'sicoop lake ingest', 'build' or 'export'", "sicoop lake");
+                        {"export", [&environment](const auto& rest) { return Export(rest, environment); }},
+                        {"show", [&environment](const auto& rest) { return LakeShow(rest, environment); }},
+                        {"verify", [&environment](const auto& rest) { return LakeVerify(rest, environment); }}},
+                       "'sicoop lake ingest', 'build', 'export', 'show' or 'verify'", "sicoop lake");
 }
 
 }  // namespace sicoop::cli

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "cli/profile.h"
 #include "lake/raw_ingest.h"
 
 namespace sicoop::cli {
@@ -18,6 +19,20 @@ OptionSpec TokenKeyFileOption() {
 OptionSpec LookbackOption() {
   return {"lookback", "N", "movimento ids below the watermark read again, for transactions that committed late",
           std::to_string(lake::kDefaultLookback)};
+}
+
+OptionSpec SparkOption() {
+  return {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: SICOOP_SPARK_URL, the profile's spark, else a local server", ""};
+}
+
+Result<std::optional<ParsedOptions>> ParseLakeCommand(const CommandSpec& spec, const std::vector<std::string>& args,
+                                                     const Environment& environment,
+                                                     const std::vector<std::string>& settings,
+                                                     const std::vector<std::string>& required) {
+  SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(spec, args));
+  if (!given) return given;
+  SICOOP_RETURN_IF_ERROR(ApplyProfile(*given, environment, settings, required));
+  return given;
 }
 
 Result<lake::CardTokenKey> TokenKeyFrom(const ParsedOptions& parsed, const Environment& environment) {

@@ -2,6 +2,10 @@
 // the lake is, the card-token key, the look-back of the ingest, how a run reports.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "cli/options.h"
 #include "cli/run_report.h"
 #include "common/environment.h"
@@ -14,6 +18,14 @@ namespace sicoop::cli {
 OptionSpec LakeOption();
 OptionSpec TokenKeyFileOption();
 OptionSpec LookbackOption();
+OptionSpec SparkOption();
+
+// Parses a lake command's line and fills `settings` from the environment and the profile
+// (ApplyProfile), `required` among them: nullopt after --help.
+Result<std::optional<ParsedOptions>> ParseLakeCommand(const CommandSpec& spec, const std::vector<std::string>& args,
+                                                     const Environment& environment,
+                                                     const std::vector<std::string>& settings,
+                                                     const std::vector<std::string>& required);
 
 // The key of the card-number tokens: --token-key-file's file, else SICOOP_TOKEN_KEY_FILE's, else
 // SICOOP_TOKEN_KEY. None of them is a usage error that says how to make a key.

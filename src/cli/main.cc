@@ -22,6 +22,7 @@ commands:
   etl      --db URL --output DIR    run the ETL on Spark, write DIR/movimento_flat.csv
            [--lake PATH]            ... through the lake: ingest, build, export
   lake     ingest|build|export      the lake's phases one at a time
+           show|verify              what the lake holds; reconcile it with the source
   demo     [--output DIR]           everything on a throwaway local PostgreSQL and local Spark
   spark    start|stop|status        a local Spark Connect server kept running between runs
   doctor   [--db URL] [--spark URL] check Java, Spark, the JDBC jars, the profile, the endpoints

@@ -47,7 +47,9 @@ std::string RawTable(const db::TableDesc& table) { return std::string(kCatalog) 
 
 std::string CuratedFlatTable() { return std::string(kCatalog) + ".curated.movimento_flat"; }
 
-Status OpenLake(spark::SparkSession& spark, const std::string& location) {
+namespace {
+
+Status DefineCatalog(spark::SparkSession& spark, const std::string& location) {
   std::map<std::string, std::string> conf = CatalogConf(location);
   // Text read over JDBC is typed VARCHAR(n), which Spark 4.0.1 carries as string metadata that its
   // optimizer then fails on when an Iceberg table is written ("SimplifyCasts ... generated an
@@ -55,6 +57,13 @@ Status OpenLake(spark::SparkSession& spark, const std::string& location) {
   conf["spark.sql.legacy.charVarcharAsString"] = "true";
   Status set = spark.SetConf(conf);
   if (!set.ok()) return set.WithContext("Spark could not define the lake's Iceberg catalog over " + location);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status OpenLake(spark::SparkSession& spark, const std::string& location) {
+  SICOOP_RETURN_IF_ERROR(DefineCatalog(spark, location));
   for (const char* ns : {"raw", "curated"}) {
     auto created = spark.Sql(std::string("CREATE NAMESPACE IF NOT EXISTS ") + kCatalog + "." + ns).Collect();
     if (!created.ok()) {
@@ -64,6 +73,22 @@ Status OpenLake(spark::SparkSession& spark, const std::string& location) {
     }
   }
   return Status::Ok();
+}
+
+Status OpenLakeToRead(spark::SparkSession& spark, const std::string& location) {
+  SICOOP_RETURN_IF_ERROR(DefineCatalog(spark, location));
+  auto namespaces = spark.Sql(std::string("SHOW NAMESPACES IN ") + kCatalog).Collect();
+  if (!namespaces.ok()) {
+    return namespaces.status().WithContext(
+        "Spark could not open the lake at " + location +
+        " (is the Iceberg runtime on the Spark server's jars? 'sicoop doctor' checks the local one)");
+  }
+  for (const spark::Row& row : namespaces->rows) {
+    if (!row.empty() && row[0] && *row[0] == "raw") return Status::Ok();
+  }
+  return Status::Failure("there is no lake at " + location +
+                         ": no run has ingested into it (give --lake the folder of 'sicoop etl --lake' or "
+                         "'sicoop lake ingest')");
 }
 
 Result<std::vector<LakeColumn>> TableColumns(spark::SparkSession& spark, const std::string& table) {
@@ -100,6 +125,10 @@ Result<std::vector<TableSnapshot>> CurrentHistory(spark::SparkSession& spark, co
 
 Result<std::optional<int64_t>> Watermark(spark::SparkSession& spark) {
   SICOOP_ASSIGN_OR_RETURN(std::vector<TableSnapshot> history, CurrentHistory(spark, RawTable(db::Movimento())));
+  return WatermarkOf(history);
+}
+
+Result<std::optional<int64_t>> WatermarkOf(const std::vector<TableSnapshot>& history) {
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
     auto found = it->summary.find(kWatermarkProperty);
     if (found == it->summary.end()) continue;

@@ -44,6 +44,10 @@ inline constexpr const char* kIngestedAtColumn = "_sicoop_ingested_at";  // when
 // namespaces when missing.
 Status OpenLake(spark::SparkSession& spark, const std::string& location);
 
+// Defines the catalog over the lake at `location` for reading: nothing is written into it, and a
+// location that holds no lake (no `raw` namespace) is an error that says so.
+Status OpenLakeToRead(spark::SparkSession& spark, const std::string& location);
+
 // A column as Spark describes it: its name and its Spark SQL type ("bigint", "decimal(38,2)").
 struct LakeColumn {
   std::string name;
@@ -71,5 +75,7 @@ Result<std::vector<TableSnapshot>> CurrentHistory(spark::SparkSession& spark, co
 // The watermark of the lake: the highest movimento id its raw fact table covers, as committed by
 // the last ingest in the table's current history; nullopt before the first ingest.
 Result<std::optional<int64_t>> Watermark(spark::SparkSession& spark);
+// The same, from the raw fact table's `history` (CurrentHistory) already read.
+Result<std::optional<int64_t>> WatermarkOf(const std::vector<TableSnapshot>& history);
 
 }  // namespace sicoop::lake

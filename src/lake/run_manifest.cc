@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -23,6 +24,8 @@ std::string UtcText(std::chrono::system_clock::time_point at, const char* format
   std::strftime(text, sizeof(text), format, &utc);
   return text;
 }
+
+fs::path ManifestFolder(const fs::path& lake) { return lake / "_sicoop" / "runs"; }
 
 std::string OptionalNumber(const std::optional<int64_t>& value) {
   return value ? std::to_string(*value) : "null";
@@ -73,7 +76,7 @@ std::string ManifestJson(const RunRecord& record) {
 }
 
 Result<fs::path> WriteManifest(const fs::path& lake, const RunRecord& record) {
-  const fs::path folder = lake / "_sicoop" / "runs";
+  const fs::path folder = ManifestFolder(lake);
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) return Status::Failure("cannot create the folder of run manifests " + folder.string() + ": " + error.message());
@@ -90,6 +93,20 @@ Result<fs::path> WriteManifest(const fs::path& lake, const RunRecord& record) {
     return Status::Failure("cannot write the run manifest " + target.string() + ": " + reason);
   }
   return target;
+}
+
+Result<std::vector<fs::path>> Manifests(const fs::path& lake) {
+  const fs::path folder = ManifestFolder(lake);
+  std::vector<fs::path> manifests;
+  std::error_code error;
+  if (!fs::exists(folder, error)) return manifests;
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name.front() != '.' && it->path().extension() == ".json") manifests.push_back(it->path());
+  }
+  if (error) return Status::Failure("cannot list the run manifests in " + folder.string() + ": " + error.message());
+  std::sort(manifests.begin(), manifests.end());
+  return manifests;
 }
 
 }  // namespace sicoop::lake

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "lake/curated_build.h"
@@ -41,5 +42,9 @@ std::string ManifestJson(const RunRecord& record);
 // Writes the manifest into LAKE/_sicoop/runs/ (whole: written aside, then renamed) and returns its
 // path. `lake` is a local folder.
 Result<std::filesystem::path> WriteManifest(const std::filesystem::path& lake, const RunRecord& record);
+
+// The manifests in LAKE/_sicoop/runs/, oldest first (their names start with the run's UTC start
+// time); none when the folder is missing. A manifest being written (still aside) is not listed.
+Result<std::vector<std::filesystem::path>> Manifests(const std::filesystem::path& lake);
 
 }  // namespace sicoop::lake
