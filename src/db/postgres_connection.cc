@@ -21,14 +21,31 @@ struct ResultDeleter {
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
-// libpq messages end with a newline and may span lines; messages here are one line.
+// libpq messages end with a newline and may span lines, their second lines indented with a tab;
+// messages here are one line, each run of spaces, tabs and line ends one space.
 std::string OneLine(const char* text) {
-  std::string line(text == nullptr ? "" : text);
-  while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
-  for (char& c : line) {
-    if (c == '\n') c = ' ';
+  std::string line;
+  for (const char* c = text == nullptr ? "" : text; *c != '\0'; ++c) {
+    const bool space = *c == ' ' || *c == '\t' || *c == '\n' || *c == '\r';
+    if (!space) {
+      line += *c;
+    } else if (!line.empty() && line.back() != ' ') {
+      line += ' ';
+    }
   }
+  if (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
+}
+
+// libpq's own advice after a refusal ("Is the server running on that host and accepting TCP/IP
+// connections?", once per address tried), left out: sicoop's hint that follows says it, naming the
+// host and port too.
+std::string WithoutLibpqAdvice(std::string message) {
+  for (size_t at; (at = message.find(" Is the server running")) != std::string::npos;) {
+    const size_t end = message.find('?', at);
+    message.erase(at, end == std::string::npos ? std::string::npos : end + 1 - at);
+  }
+  return message;
 }
 
 // A failed connection attempt: libpq's message and why, from the server's SQLSTATE.
@@ -50,7 +67,7 @@ ConnectFailure ClassifyConnectFailure(PGconn* conn) {
   const bool has_sqlstate = severity_end != std::string::npos && error.size() >= severity_end + 3 + 6 &&
                             error[severity_end + 3 + 5] == ':';
   if (!has_sqlstate) {
-    failure.message = OneLine(error.c_str());
+    failure.message = WithoutLibpqAdvice(OneLine(error.c_str()));
     failure.reason = PQconnectionNeedsPassword(conn) ? Status::Reason::kAuthentication : Status::Reason::kUnreachable;
     return failure;
   }

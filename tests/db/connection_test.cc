@@ -143,6 +143,12 @@ TEST_P(ConnectionTest, RefusedConnectionFailsOnTheRefusalNamingHostAndPort) {
             std::string::npos)
       << message;
   EXPECT_EQ(message.find("secret"), std::string::npos);
+  // One line, no tab of the driver's inside, and the advice to check the server given once.
+  EXPECT_EQ(message.find_first_of("\t\n"), std::string::npos) << message;
+  EXPECT_EQ(message.find("Is the server running"), std::string::npos) << message;
+  const size_t advice = message.find("server is running");
+  ASSERT_NE(advice, std::string::npos) << message;
+  EXPECT_EQ(message.find("server is running", advice + 1), std::string::npos) << message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, ConnectionTest, ::testing::Values("postgres", "mysql"),
