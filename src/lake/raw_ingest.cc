@@ -250,7 +250,10 @@ Result<IngestSummary> Ingest(spark::SparkSession& spark, db::Connection& source,
   SICOOP_ASSIGN_OR_RETURN(std::vector<db::FoundColumn> columns, db::ReadColumns(source));
   SICOOP_ASSIGN_OR_RETURN(int slots, pipeline::TaskSlots(spark));
   SICOOP_ASSIGN_OR_RETURN(summary.watermark_before, Watermark(spark));
-  SICOOP_ASSIGN_OR_RETURN(pipeline::SourceSnapshot snapshot, pipeline::SourceSnapshot::Take(source));
+  // Below the look-back the source is not read at all, not even counted.
+  std::optional<int64_t> look_back_from;
+  if (summary.watermark_before) look_back_from = *summary.watermark_before - options.lookback;
+  SICOOP_ASSIGN_OR_RETURN(pipeline::SourceSnapshot snapshot, pipeline::SourceSnapshot::Take(source, look_back_from));
 
   std::vector<TablePlan> plans;
   for (const db::TableDesc& table : pipeline::SourceTables()) {

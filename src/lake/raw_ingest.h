@@ -42,7 +42,7 @@ struct IngestOptions {
 
 // What the ingest did to one raw table.
 struct TableIngest {
-  int64_t source_rows = 0;  // rows of the source table at the run's instant
+  int64_t source_rows = 0;  // rows of the source table at the run's instant (movimento: above the look-back)
   int64_t rows_added = 0;   // movimento: rows the run's append added (the dimensions are merged)
   int64_t rows_in_lake = 0;
   std::string snapshot_id;  // the table's current snapshot after the run

@@ -20,14 +20,14 @@ std::optional<int64_t> ParseOptionalInt(const std::optional<std::string>& text) 
 
 }  // namespace
 
-Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table) {
+Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table, const std::string& condition) {
   const std::string& key = table.primary_key;
   std::string sql = "SELECT COUNT(*), MIN(" + key + "), MAX(" + key + ")";
   if (table.is_fact()) {
     sql += ", " + WallClockSql(source.dialect(), "MIN(" + table.time_column + ")") + ", " +
            WallClockSql(source.dialect(), "MAX(" + table.time_column + ")");
   }
-  auto rows = source.Query(sql + " FROM " + table.name);
+  auto rows = source.Query(sql + " FROM " + table.name + (condition.empty() ? "" : " WHERE " + condition));
   if (!rows.ok()) return rows.status().WithContext("reading the size of table " + table.name);
   if (rows->size() != 1 || rows->front().size() < 3) {
     return Status::Failure("unexpected answer to the size query of table " + table.name);

@@ -25,8 +25,9 @@ struct TableProfile {
   std::string last_time;           // 'YYYY-MM-DD HH:MM:SS'; empty when the table is empty
 };
 
-// Reads the row count, the key range and (for the fact table) the time range of `table`.
-Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table);
+// Reads the row count, the key range and (for the fact table) the time range of `table`, or of its
+// rows that meet `condition` (SQL; empty: every row).
+Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table, const std::string& condition = "");
 
 // How many JDBC partitions to read a table of `rows` with: `requested` when positive; else one per
 // ~250k rows, rounded up to a multiple of `parallelism` (the task slots of the Spark cluster) so

@@ -28,7 +28,7 @@ SourceSnapshot::~SourceSnapshot() {
   if (source_ != nullptr && transaction_open_) (void)source_->Execute("ROLLBACK");
 }
 
-Result<SourceSnapshot> SourceSnapshot::Take(db::Connection& source) {
+Result<SourceSnapshot> SourceSnapshot::Take(db::Connection& source, std::optional<int64_t> fact_above) {
   SourceSnapshot snapshot(source);
   const bool pg = source.dialect() == db::Dialect::kPostgres;
   // A session's default isolation may be anything; the snapshot needs REPEATABLE READ. On
@@ -53,16 +53,18 @@ Result<SourceSnapshot> SourceSnapshot::Take(db::Connection& source) {
         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
         source.QuoteLiteral(*exported->front()[0]);
   }
+  const SourceTable& fact = FactTable();
+  const std::string above = fact_above ? fact.primary_key + " > " + std::to_string(*fact_above) : "";
   for (const SourceTable& table : SourceTables()) {
-    SICOOP_ASSIGN_OR_RETURN(TableProfile profile, ProfileTable(source, table));
+    SICOOP_ASSIGN_OR_RETURN(TableProfile profile, ProfileTable(source, table, table.is_fact() ? above : ""));
     snapshot.profiles_[table.name] = std::move(profile);
   }
   if (!pg) {
-    const SourceTable& fact = FactTable();
     const TableProfile& profile = snapshot.profiles_[fact.name];
     // An empty table has no mark: nothing of it is read, whatever is inserted meanwhile.
     snapshot.instant_.fact_condition =
-        profile.max_key ? fact.primary_key + " <= " + std::to_string(*profile.max_key) : "1 = 0";
+        profile.max_key ? (above.empty() ? "" : above + " AND ") + fact.primary_key + " <= " + std::to_string(*profile.max_key)
+                        : "1 = 0";
     // The mark is fixed; holding the snapshot longer would only keep old row versions alive.
     Status ended = source.Execute("COMMIT");
     if (!ended.ok()) return ended.WithContext("ending the snapshot the run reads the source at");

@@ -4,7 +4,9 @@
 // (docs/output-contract.md, "One instant").
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -31,7 +33,9 @@ namespace sicoop::pipeline {
 class SourceSnapshot {
  public:
   // Takes the snapshot on `source`, which must outlive it, and reads every table's profile in it.
-  static Result<SourceSnapshot> Take(db::Connection& source);
+  // With `fact_above`, the fact table's profile (and on MySQL what End() checks) covers only its
+  // rows with keys above it: an incremental read then costs the source only those rows.
+  static Result<SourceSnapshot> Take(db::Connection& source, std::optional<int64_t> fact_above = std::nullopt);
 
   SourceSnapshot(SourceSnapshot&& other) noexcept;
   SourceSnapshot& operator=(SourceSnapshot&&) = delete;
