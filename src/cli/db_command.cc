@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "cli/profile.h"
 #include "cli/source_database.h"
+#include "common/json.h"
 #include "db/connection.h"
 #include "db/schema.h"
 #include "seed/seed.h"
@@ -24,7 +25,12 @@ const CommandSpec kInitSpec = {
     "sicoop db init --db URL",
     "Creates the source schema (associado, conta, cartao, movimento, their keys and indexes) where it\n"
     "is missing; running it again changes nothing.",
-    {{"db", "URL", kDbHelp, ""}, DbPasswordFileOption(), kDbTimeoutOption, ConfigOption(), ProfileOption()}};
+    {{"db", "URL", kDbHelp, ""},
+     DbPasswordFileOption(),
+     kDbTimeoutOption,
+     ConfigOption(),
+     ProfileOption(),
+     {"json", "", "print the result as one JSON object (docs/schemas/db-init.schema.json)", ""}}};
 
 const CommandSpec kSeedSpec = {
     "sicoop db seed --db URL [options]",
@@ -44,6 +50,7 @@ const CommandSpec kSeedSpec = {
         {"batch", "N", "rows per generated chunk sent to the server", "20000"},
         {"append", "", "add to existing rows, ids continuing after each table's largest", ""},
         {"truncate", "", "empty the four tables first", ""},
+        {"json", "", "print the result as one JSON object (docs/schemas/db-seed.schema.json)", ""},
     }};
 
 constexpr const char* kDbUsage =
@@ -65,7 +72,12 @@ Status Init(const std::vector<std::string>& args, const Environment& environment
   ParsedOptions& parsed = *given;
   SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed, environment));
   SICOOP_RETURN_IF_ERROR(db::InitSchema(*connection));
-  std::printf("schema ready in %s\n", connection->Describe().c_str());
+  if (parsed.Has("json")) {
+    std::printf("{\"schema_version\":1,\"source\":%s,\"tables\":[\"associado\",\"conta\",\"cartao\",\"movimento\"]}\n",
+                JsonString(connection->url().Redacted()).c_str());
+  } else {
+    std::printf("schema ready in %s\n", connection->Describe().c_str());
+  }
   return Status::Ok();
 }
 
@@ -111,6 +123,15 @@ Status SeedCommand(const std::vector<std::string>& args, const Environment& envi
   std::function<void(const seed::SeedProgress&)> progress;
   if (isatty(STDERR_FILENO) == 1) progress = ShowProgress;
   SICOOP_ASSIGN_OR_RETURN(seed::SeedSummary summary, seed::Seed(*connection, options, progress));
+  if (parsed.Has("json")) {
+    std::printf("{\"schema_version\":1,\"source\":%s,\"seed\":%llu,\"rows_added\":{\"associado\":%lld,"
+                "\"conta\":%lld,\"cartao\":%lld,\"movimento\":%lld},\"seconds\":%s}\n",
+                JsonString(connection->url().Redacted()).c_str(), static_cast<unsigned long long>(options.seed),
+                static_cast<long long>(summary.associados), static_cast<long long>(summary.contas),
+                static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos),
+                JsonSeconds(summary.seconds).c_str());
+    return Status::Ok();
+  }
   std::printf("seeded %lld associados, %lld contas, %lld cartoes, %lld movimentos in %.1f s (%.0f rows/s)\n",
               static_cast<long long>(summary.associados), static_cast<long long>(summary.contas),
               static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos), summary.seconds,
