@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iterator>
+#include <map>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -41,8 +42,9 @@ for expression in sys.argv[2:]:
 
 class LakeInspectTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    FreshDatabase fresh = MakeSeededDatabase("postgres", kMovimentos, 17);
+  // A seeded source on `dialect`, a token key, and a lake that `etl --lake` wrote from them.
+  void Start(const std::string& dialect) {
+    FreshDatabase fresh = MakeSeededDatabase(dialect, kMovimentos, 17);
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
     source_ = std::move(fresh.connection);
@@ -91,13 +93,36 @@ class LakeInspectTest : public ::testing::Test {
   fs::path root_, lake_, key_;
 };
 
-// The count and the exact sum of vlr_transacao of the movimentos of `day` in the source.
+// The count and the exact sum of vlr_transacao of the movimentos of `day` in the source (either dialect).
 std::string DayFiguresSql(const std::string& day) {
-  return "SELECT COUNT(*) || ' rows ' || CAST(SUM(vlr_transacao) AS DECIMAL(38, 2)) FROM movimento WHERE "
+  return "SELECT CONCAT(COUNT(*), ' rows ', CAST(SUM(vlr_transacao) AS DECIMAL(38, 2))) FROM movimento WHERE "
          "CAST(data_movimento AS DATE) = DATE '" + day + "'";
 }
 
+// Every file of `folder` with its size and modification time.
+std::map<std::string, std::string> FilesOf(const fs::path& folder) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+    files[fs::relative(entry.path(), folder).string()] =
+        entry.is_regular_file() ? std::to_string(entry.file_size()) + " " +
+                                      std::to_string(entry.last_write_time().time_since_epoch().count())
+                                : "folder";
+  }
+  return files;
+}
+
 TEST_F(LakeInspectTest, ShowListsTheTablesWithTheDatabasesCountsAndTheWatermark) {
+  ASSERT_NO_FATAL_FAILURE(Start("postgres"));
+  // Not a lake: refused before any server is reached, and nothing created.
+  const fs::path missing = root_ / "no-lake";
+  SplitRunResult refused = RunSicoopSplit({"lake", "show", "--lake", missing.string(), "--spark", "sc://127.0.0.1:1"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("there is no lake at " + missing.string() + ": give --lake the folder of"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(missing));
+
+  const std::map<std::string, std::string> lake_files = FilesOf(lake_);
   SplitRunResult shown = Lake("show");
   ASSERT_EQ(shown.exit_code, 0) << shown.err << shown.out;
   const std::string watermark = Value("SELECT MAX(id) FROM movimento");
@@ -134,9 +159,14 @@ TEST_F(LakeInspectTest, ShowListsTheTablesWithTheDatabasesCountsAndTheWatermark)
   EXPECT_NE(fields.find("d['raw_movimento_commits'][-1]['watermark']=" + watermark + "\n"), std::string::npos) << fields;
   EXPECT_NE(fields.find("['status']=succeeded\n"), std::string::npos) << fields;
   EXPECT_NE(fields.find("['run_id']=True\n"), std::string::npos) << fields;
+  EXPECT_EQ(FilesOf(lake_), lake_files) << "show wrote into the lake";
 }
 
-TEST_F(LakeInspectTest, VerifyAgreesAfterTheRunAndNamesTheDayOfAMovimentoDeletedFromTheSource) {
+class LakeVerifyTest : public LakeInspectTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(LakeVerifyTest, AgreesAfterTheRunAndNamesTheDayOfAMovimentoDeletedFromTheSource) {
+  ASSERT_NO_FATAL_FAILURE(Start(GetParam()));
+  const std::map<std::string, std::string> lake_files = FilesOf(lake_);
   SplitRunResult agreed = Lake("verify");
   ASSERT_EQ(agreed.exit_code, 0) << agreed.err << agreed.out;
   const std::string days = Value("SELECT COUNT(DISTINCT CAST(data_movimento AS DATE)) FROM movimento");
@@ -147,7 +177,7 @@ TEST_F(LakeInspectTest, VerifyAgreesAfterTheRunAndNamesTheDayOfAMovimentoDeleted
 
   // A movimento of the middle of the period, gone from the source after the run.
   const std::string id = std::to_string(kMovimentos / 2);
-  const std::string day = Value("SELECT to_char(data_movimento, 'YYYY-MM-DD') FROM movimento WHERE id = " + id);
+  const std::string day = Value("SELECT CAST(data_movimento AS DATE) FROM movimento WHERE id = " + id);
   const std::string before = Value(DayFiguresSql(day));
   ASSERT_TRUE(source_->Execute("DELETE FROM movimento WHERE id = " + id).ok());
   const std::string after = Value(DayFiguresSql(day));
@@ -181,7 +211,11 @@ TEST_F(LakeInspectTest, VerifyAgreesAfterTheRunAndNamesTheDayOfAMovimentoDeleted
   EXPECT_NE(fields.find("['raw']['amount'])=" + before + "\n"), std::string::npos) << fields;
   EXPECT_NE(fields.find("['raw_differs']=True\n"), std::string::npos) << fields;
   EXPECT_NE(fields.find("d['rows']['raw']=True\n"), std::string::npos) << fields;
+  EXPECT_EQ(FilesOf(lake_), lake_files) << "verify wrote into the lake";
 }
+
+INSTANTIATE_TEST_SUITE_P(Dialects, LakeVerifyTest, ::testing::Values("postgres", "mysql"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace sicoop::testing
