@@ -35,9 +35,9 @@ constexpr auto kRunLimit = std::chrono::seconds(300);
 
 // The file's columns (docs/output-contract.md), in order.
 const std::vector<std::string> kCsvColumns = {
-    "nome_associado",      "sobrenome_associado",  "idade_associado",    "vlr_transacao_movimento",
-    "des_transacao_movimento", "data_movimento",   "numero_cartao",      "nome_impresso_cartao",
-    "data_criacao_cartao", "tipo_conta",           "data_criacao_conta"};
+    "nome_associado",          "sobrenome_associado", "idade_associado",      "vlr_transacao_movimento",
+    "des_transacao_movimento", "data_movimento",      "numero_cartao",        "nome_impresso_cartao",
+    "data_criacao_cartao",     "tipo_conta",          "data_criacao_conta"};
 
 // The raw JSON value reached by looking for each of `keys` ("key":) after the previous one: a
 // number or null as written, a string without its quotes; "" when a key is missing. Enough for the
