@@ -51,7 +51,7 @@ std::string SummaryText(const lake::RunRecord& record, double seconds, const fs:
   }
   if (record.build) {
     const lake::BuildSummary& build = *record.build;
-    text += "build: " + lake::CuratedFlatTable() + " " + std::to_string(build.rows) + " rows, " +
+    text += "build: " + lake::CuratedFlatTable() + " " + build.mode + ", " + std::to_string(build.rows) + " rows, " +
             std::to_string(build.raw_movimentos - build.rows) + " movimentos left out by the join\n";
   }
   if (record.exported) {

@@ -2,8 +2,11 @@
 // curated.movimento_flat, partitioned by the month of data_movimento and written in data_movimento,
 // id order. The flat view's columns keep their types there (amounts as decimals, timestamps as
 // TIMESTAMP_NTZ, the card number masked), beside the ids a reader joins on and the card's token.
-// Each build replaces the table's content in one commit from the raw tables' current state, so an
-// update or a deletion of a dimension reaches every row it touches.
+// A build replaces the table's content in one commit from the raw tables' current state, so an
+// update or a deletion of a dimension reaches every row it touches; when the dimensions have not
+// changed since the last build (and it left no movimento out), it adds the new movimentos only.
+// Each commit records what it was built from, and the table's rows are checked against the join's
+// count.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,7 @@ namespace sicoop::lake {
 inline constexpr const char* kCuratedIdColumn = "id_movimento";
 
 struct BuildSummary {
+  std::string mode;            // "rebuilt", "appended" (the new movimentos only) or "up to date"
   int64_t raw_movimentos = 0;  // rows of raw.movimento
   int64_t rows = 0;            // rows of the curated table after the build
   // Movimentos of raw the inner join left out, by the first link missing.

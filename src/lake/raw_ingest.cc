@@ -195,8 +195,10 @@ std::string ColumnsInLakeOrder(const TablePlan& plan, const std::string& alias) 
   return list;
 }
 
-// Merges a dimension's source rows into its raw table by key.
-Status MergeDimension(spark::SparkSession& spark, const TablePlan& plan) {
+// Merges a dimension's source rows into its raw table by key, counting first what the merge
+// changes; a merge that would change nothing is not committed, so the table's snapshot moves only
+// when its rows do (the build relies on that to add to curated instead of rebuilding it).
+Status MergeDimension(spark::SparkSession& spark, const TablePlan& plan, TableIngest& figures) {
   const std::string key = QuoteInSpark(plan.table->primary_key);
   std::string unchanged;
   for (const LakeColumn& column : plan.incoming) {
@@ -205,11 +207,33 @@ Status MergeDimension(spark::SparkSession& spark, const TablePlan& plan) {
     unchanged += (unchanged.empty() ? "" : " AND ") + ("t." + name + " <=> s." + name);
   }
   const std::string raw = RawTable(*plan.table);
-  auto merged = spark.Sql("MERGE INTO " + raw + " t USING (SELECT * FROM " + IngestView(*plan.table) + ") s ON t." + key +
-                          " = s." + key + " WHEN MATCHED AND NOT (" + unchanged +
-                          ") THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT * WHEN NOT MATCHED BY SOURCE THEN DELETE")
-                    .Collect();
-  if (!merged.ok()) return merged.status().WithContext("Spark could not merge table " + plan.table->name + " into " + raw);
+  // Read once from the source, for the count and the merge alike.
+  const std::string cached = "sicoop_cached_" + plan.table->name;
+  auto cache = spark.Sql("CACHE TABLE " + cached + " AS SELECT * FROM " + IngestView(*plan.table)).Collect();
+  if (!cache.ok()) return cache.status().WithContext("Spark could not read table " + plan.table->name + " from the source");
+  auto changes = spark.Sql("SELECT count_if(t." + key + " IS NULL), count_if(t." + key + " IS NOT NULL AND s." + key +
+                           " IS NOT NULL AND NOT (" + unchanged + ")), count_if(s." + key + " IS NULL) FROM " + raw +
+                           " t FULL OUTER JOIN " + cached + " s ON t." + key + " = s." + key)
+                     .Collect();
+  Status status = changes.status();
+  if (status.ok() && (changes->rows.size() != 1 || changes->rows[0].size() != 3)) {
+    status = Status::Failure("Spark did not count the changes of " + raw);
+  }
+  if (status.ok()) {
+    const spark::Row& row = changes->rows[0];
+    figures.rows_inserted = ParseInteger(row[0].value_or("")).value_or(0);
+    figures.rows_updated = ParseInteger(row[1].value_or("")).value_or(0);
+    figures.rows_deleted = ParseInteger(row[2].value_or("")).value_or(0);
+    if (figures.rows_inserted + figures.rows_updated + figures.rows_deleted > 0) {
+      status = spark.Sql("MERGE INTO " + raw + " t USING (SELECT * FROM " + cached + ") s ON t." + key + " = s." + key +
+                         " WHEN MATCHED AND NOT (" + unchanged +
+                         ") THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT * WHEN NOT MATCHED BY SOURCE THEN DELETE")
+                   .Collect()
+                   .status();
+    }
+  }
+  (void)spark.Sql("UNCACHE TABLE IF EXISTS " + cached).Collect();
+  if (!status.ok()) return status.WithContext("Spark could not merge table " + plan.table->name + " into " + raw);
   return Status::Ok();
 }
 
@@ -301,9 +325,11 @@ Result<IngestSummary> Ingest(spark::SparkSession& spark, db::Connection& source,
     SICOOP_ASSIGN_OR_RETURN(std::vector<std::string> added, PrepareTable(spark, plan));
     summary.columns_added.insert(summary.columns_added.end(), added.begin(), added.end());
     if (!plan.table->is_fact()) {
-      log("ingest " + plan.table->name + ": merge " + std::to_string(summary.tables[plan.table->name].source_rows) +
-          " rows by " + plan.table->primary_key);
-      SICOOP_RETURN_IF_ERROR(MergeDimension(spark, plan));
+      TableIngest& figures = summary.tables[plan.table->name];
+      SICOOP_RETURN_IF_ERROR(MergeDimension(spark, plan, figures));
+      log("ingest " + plan.table->name + ": " + std::to_string(figures.source_rows) + " rows in the source, " +
+          std::to_string(figures.rows_inserted) + " new, " + std::to_string(figures.rows_updated) + " changed, " +
+          std::to_string(figures.rows_deleted) + " gone");
     } else {
       SICOOP_RETURN_IF_ERROR(AppendMovimentos(spark, plan, summary.read_from_id, *summary.watermark_after,
                                               options.run_id));

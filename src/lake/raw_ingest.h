@@ -44,6 +44,10 @@ struct IngestOptions {
 struct TableIngest {
   int64_t source_rows = 0;  // rows of the source table at the run's instant (movimento: above the look-back)
   int64_t rows_added = 0;   // movimento: rows the run's append added (the dimensions are merged)
+  // The dimensions: what their merge did, by key.
+  int64_t rows_inserted = 0;
+  int64_t rows_updated = 0;
+  int64_t rows_deleted = 0;
   int64_t rows_in_lake = 0;
   std::string snapshot_id;  // the table's current snapshot after the run
 };

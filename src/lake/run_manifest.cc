@@ -36,6 +36,9 @@ std::string IngestJson(const IngestSummary& ingest) {
   for (const auto& [name, table] : ingest.tables) {
     tables += (tables.empty() ? "" : ",") + JsonString(name) + ":{\"source_rows\":" + std::to_string(table.source_rows) +
               ",\"rows_added\":" + std::to_string(table.rows_added) +
+              ",\"rows_inserted\":" + std::to_string(table.rows_inserted) +
+              ",\"rows_updated\":" + std::to_string(table.rows_updated) +
+              ",\"rows_deleted\":" + std::to_string(table.rows_deleted) +
               ",\"rows_in_lake\":" + std::to_string(table.rows_in_lake) +
               ",\"snapshot_id\":" + (table.snapshot_id.empty() ? "null" : JsonString(table.snapshot_id)) + "}";
   }
@@ -49,7 +52,7 @@ std::string IngestJson(const IngestSummary& ingest) {
 }
 
 std::string BuildJson(const BuildSummary& build) {
-  return "{\"raw_movimentos\":" + std::to_string(build.raw_movimentos) + ",\"rows\":" + std::to_string(build.rows) +
+  return "{\"mode\":" + JsonString(build.mode) + ",\"raw_movimentos\":" + std::to_string(build.raw_movimentos) + ",\"rows\":" + std::to_string(build.rows) +
          ",\"raw_amount\":" + JsonString(build.raw_amount) + ",\"amount\":" + JsonString(build.amount) +
          ",\"dropped_by_join\":{\"no_cartao\":" + std::to_string(build.dropped_no_cartao) +
          ",\"no_conta\":" + std::to_string(build.dropped_no_conta) +
