@@ -282,7 +282,8 @@ std::string VerifyText(const lake::Reconciliation& result) {
       "watermark " + std::to_string(result.watermark) + ": source " + std::to_string(result.source_rows) +
       " rows, raw " + std::to_string(result.raw_rows) + "; source joined " +
       std::to_string(result.source_joined_rows) + " rows, " +
-      (result.curated_snapshot_id.empty() ? std::string("curated not built") : "curated " + std::to_string(result.curated_rows));
+      (result.curated_snapshot_id.empty() ? std::string("curated not built")
+                                          : "curated " + std::to_string(result.curated_rows));
   if (result.differing.empty()) return text + "all " + std::to_string(result.days) + " days agree (" + totals + ")\n";
   return text + std::to_string(result.differing.size()) + " of " + std::to_string(result.days) + " days differ (" +
          totals + ")\n";
@@ -305,7 +306,8 @@ std::string VerifyJson(const lake::Reconciliation& result, const std::string& la
          ",\"raw_snapshot_id\":" + JsonString(result.raw_snapshot_id) +
          ",\"curated_snapshot_id\":" + JsonStringOrNull(result.curated_snapshot_id) +
          ",\"days\":" + std::to_string(result.days) + ",\"rows\":{\"source\":" + std::to_string(result.source_rows) +
-         ",\"raw\":" + std::to_string(result.raw_rows) + ",\"source_joined\":" + std::to_string(result.source_joined_rows) +
+         ",\"raw\":" + std::to_string(result.raw_rows) +
+         ",\"source_joined\":" + std::to_string(result.source_joined_rows) +
          ",\"curated\":" + (built ? std::to_string(result.curated_rows) : "null") + "},\"differing_days\":[" + days +
          "]}\n";
 }

@@ -42,8 +42,9 @@ for expression in sys.argv[2:]:
 
 class LakeInspectTest : public ::testing::Test {
  protected:
-  // A seeded source on `dialect`, a token key, and a lake that `etl --lake` wrote from them.
-  void Start(const std::string& dialect) {
+  // A seeded source on `dialect`, a token key, and a lake that `etl --lake` wrote from them (or,
+  // `ingest_only`, `lake ingest`: no curated table).
+  void Start(const std::string& dialect, bool ingest_only = false) {
     FreshDatabase fresh = MakeSeededDatabase(dialect, kMovimentos, 17);
     ASSERT_TRUE(fresh.connection);
     url_ = fresh.url;
@@ -53,9 +54,12 @@ class LakeInspectTest : public ::testing::Test {
     key_ = root_ / "token.key";
     Status key = lake::CardTokenKey::CreateFile(key_);
     ASSERT_TRUE(key.ok()) << key.message();
-    SplitRunResult etl = RunSicoopSplit({"etl", "--db", url_, "--output", (root_ / "out").string(), "--lake",
-                                         lake_.string(), "--token-key-file", key_.string(), "--spark", SparkUrl()},
-                                        {}, kRunLimit);
+    std::vector<std::string> args = {"--db", url_, "--lake", lake_.string(), "--token-key-file", key_.string(),
+                                     "--spark", SparkUrl()};
+    const std::vector<std::string> command = ingest_only ? std::vector<std::string>{"lake", "ingest"}
+                                                         : std::vector<std::string>{"etl", "-o", (root_ / "out").string()};
+    args.insert(args.begin(), command.begin(), command.end());
+    SplitRunResult etl = RunSicoopSplit(args, {}, kRunLimit);
     ASSERT_EQ(etl.exit_code, 0) << etl.err << etl.out;
   }
   void TearDown() override {
@@ -162,6 +166,30 @@ TEST_F(LakeInspectTest, ShowListsTheTablesWithTheDatabasesCountsAndTheWatermark)
   EXPECT_EQ(FilesOf(lake_), lake_files) << "show wrote into the lake";
 }
 
+TEST_F(LakeInspectTest, VerifyComparesRawAloneBeforeTheFirstBuild) {
+  ASSERT_NO_FATAL_FAILURE(Start("postgres", /*ingest_only=*/true));
+  SplitRunResult agreed = Lake("verify");
+  ASSERT_EQ(agreed.exit_code, 0) << agreed.err << agreed.out;
+  const std::string all = std::to_string(kMovimentos);
+  EXPECT_NE(agreed.out.find(" days agree (watermark " + all + ": source " + all + " rows, raw " + all +
+                            "; source joined "),
+            std::string::npos)
+      << agreed.out;
+  EXPECT_NE(agreed.out.find(" rows, curated not built)\n"), std::string::npos) << agreed.out;
+
+  SplitRunResult json = Lake("verify", {"--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err << json.out;
+  const std::string fields = Validated(json.out, "lake-verify.schema.json",
+                                       {"d['status']", "d['curated_snapshot_id']", "d['rows']['curated']",
+                                        "d['rows']['raw']", "d['differing_days']"});
+  EXPECT_EQ(fields, "d['status']=agrees\nd['curated_snapshot_id']=None\nd['rows']['curated']=None\nd['rows']['raw']=" +
+                        all + "\nd['differing_days']=[]\n");
+
+  SplitRunResult shown = Lake("show");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err << shown.out;
+  EXPECT_NE(shown.out.find("\n  curated.movimento_flat   not created yet\n"), std::string::npos) << shown.out;
+}
+
 class LakeVerifyTest : public LakeInspectTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(LakeVerifyTest, AgreesAfterTheRunAndNamesTheDayOfAMovimentoDeletedFromTheSource) {
@@ -188,8 +216,8 @@ TEST_P(LakeVerifyTest, AgreesAfterTheRunAndNamesTheDayOfAMovimentoDeletedFromThe
   EXPECT_NE(differed.out.find(day + ": source " + after + ", raw " + before + "; source joined "), std::string::npos)
       << differed.out;
   const std::regex day_line("(^|\n)[0-9]{4}-[0-9]{2}-[0-9]{2}: ");
-  EXPECT_EQ(std::distance(std::sregex_iterator(differed.out.begin(), differed.out.end(), day_line), std::sregex_iterator()), 1)
-      << "one day only:\n" << differed.out;
+  const auto day_lines = std::sregex_iterator(differed.out.begin(), differed.out.end(), day_line);
+  EXPECT_EQ(std::distance(day_lines, std::sregex_iterator()), 1) << "one day only:\n" << differed.out;
   EXPECT_NE(differed.out.find("\n1 of " + days + " days differ (watermark "), std::string::npos) << differed.out;
   EXPECT_NE(differed.err.find("the lake differs from its source on 1 of " + days + " days"), std::string::npos)
       << differed.err;
