@@ -14,15 +14,14 @@ namespace {
 constexpr const char* kUsage = R"(usage: sicoop COMMAND [options]
 
 The card-transaction data lake of SiCooperative: creates and fills the source database and runs the
-Spark ETL that writes movimento_flat.csv.
+Spark ETL that lands it in an Iceberg lake and writes movimento_flat.csv.
 
 commands:
   db init  --db URL                 create the schema (idempotent)
   db seed  --db URL [options]       fill it with fictitious, deterministic data
-  etl      --db URL --output DIR    run the ETL on Spark, write DIR/movimento_flat.csv
-           [--lake PATH]            ... through the lake: ingest, build, export
-  lake     ingest|build|export      the lake's phases one at a time
-           show|verify              what the lake holds; reconcile it with the source
+  etl      --db URL --output DIR    run the ETL on Spark, write DIR/movimento_flat.csv (--lake PATH:
+                                    through the lake: ingest, build, export)
+  lake     ingest|build|export|show|verify   the lake's phases one at a time; what it holds; reconcile
   demo     [--output DIR]           everything on a throwaway local PostgreSQL and local Spark
   spark    start|stop|status        a local Spark Connect server kept running between runs
   doctor   [--db URL] [--spark URL] check Java, Spark, the JDBC jars, the profile, the endpoints

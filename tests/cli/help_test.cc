@@ -114,11 +114,12 @@ TEST(HelpPagesTest, EveryListedCommandIsInTheCatalog) {
   std::vector<std::string> catalog = cli::TopLevelWords();
   int listed = 0;
   for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("   ", 0) == 0) continue;  // a description's second line
     std::string command = Words(line).at(0);
     ++listed;
     EXPECT_NE(std::find(catalog.begin(), catalog.end(), command), catalog.end()) << command << " has no catalog row";
   }
-  EXPECT_EQ(listed, 6) << "db init, db seed, etl, demo, spark, doctor";
+  EXPECT_EQ(listed, 7) << "db init, db seed, etl, lake, demo, spark, doctor";
 }
 
 TEST(HelpPagesTest, EachCommandListsTheVariablesItReads) {
