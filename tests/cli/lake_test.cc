@@ -218,6 +218,68 @@ TEST_P(LakeOnEachDatabaseTest, IncrementalLoadsGiveTheFileOfADirectRun) {
 INSTANTIATE_TEST_SUITE_P(Dialects, LakeOnEachDatabaseTest, ::testing::Values("postgres", "mysql"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
+// What the build does depends on what moved: new movimentos alone (the dimensions untouched) are
+// added to curated, nothing moved leaves it alone, a changed dimension rebuilds it. Whichever it
+// did, the file equals a direct run's and each manifest is what docs/schemas/lake-run.schema.json
+// describes, with the database's counts.
+TEST_F(LakeTest, TheBuildAddsNewMovimentosAloneAndRebuildsWhenADimensionChanges) {
+  ASSERT_NO_FATAL_FAILURE(Start("postgres", 1500));
+  const fs::path lake_output = root_ / "through-the-lake";
+  const fs::path direct_output = root_ / "direct";
+  // The manifest validated against its schema; prints build.mode and build.rows.
+  auto validated = [this](const std::string& manifest) {
+    const fs::path file = root_ / "manifest.json";
+    std::ofstream(file) << manifest;
+    const RunResult checked = RunCommand(
+        {SICOOP_PYTHON, "-c",
+         "import json, sys, jsonschema\n"
+         "m = json.load(open(sys.argv[2]))\n"
+         "jsonschema.validate(m, json.load(open(sys.argv[1])))\n"
+         "print(m['build']['mode'], m['build']['rows'], m['build']['raw_amount'])",
+         SICOOP_SCHEMA_DIR "/lake-run.schema.json", file.string()});
+    EXPECT_EQ(checked.exit_code, 0) << checked.output << "\n" << manifest;
+    return checked.output;
+  };
+  const auto expected = [this](const std::string& mode) {
+    return mode + " " + One("SELECT COUNT(*) FROM movimento") + " " +
+           One("SELECT CAST(SUM(vlr_transacao) AS DECIMAL(38, 2)) FROM movimento") + "\n";
+  };
+  const auto same_as_direct = [&]() {
+    const SplitRunResult direct = DirectEtl(direct_output);
+    ASSERT_EQ(direct.exit_code, 0) << direct.err;
+    const RunResult compared = RunCommand(
+        {"cmp", (lake_output / "movimento_flat.csv").string(), (direct_output / "movimento_flat.csv").string()});
+    EXPECT_EQ(compared.exit_code, 0) << compared.output;
+  };
+
+  const SplitRunResult first = LakeEtl(lake_output);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(validated(first.out), expected("rebuilt"));
+
+  // Movimentos on existing cards, ids above the others, some dated before the newest rows.
+  Execute("INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao) "
+          "SELECT (SELECT MAX(id) FROM movimento) + c.id, -7.25, 'estorno ' || c.id, TIMESTAMP '2024-03-01 12:00:00', "
+          "c.id FROM cartao c WHERE c.id <= 40");
+  const SplitRunResult added = LakeEtl(lake_output);
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(validated(added.out), expected("appended"));
+  EXPECT_EQ(ManifestValue(added.out, {"ingest", "tables", "associado", "rows_updated"}), "0") << added.out;
+  ASSERT_NO_FATAL_FAILURE(same_as_direct());
+
+  const SplitRunResult again =
+      RunSicoopSplit({"lake", "build", "--lake", lake_.string(), "--spark", SparkUrl(), "--json"}, {}, kRunLimit);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(validated(again.out), expected("up to date"));
+  EXPECT_EQ(ManifestValue(again.out, {"ingest"}), "null") << again.out;
+
+  Execute("UPDATE conta SET tipo = CASE tipo WHEN 'CC' THEN 'CP' ELSE 'CC' END WHERE id = 2");
+  const SplitRunResult changed = LakeEtl(lake_output);
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_EQ(validated(changed.out), expected("rebuilt"));
+  EXPECT_EQ(ManifestValue(changed.out, {"ingest", "tables", "conta", "rows_updated"}), "1") << changed.out;
+  ASSERT_NO_FATAL_FAILURE(same_as_direct());
+}
+
 // An update of a member's name and of an account's type, and a card deleted from the source, are in
 // the raw and curated tables after the next run, and the earlier state is still there by time
 // travel to the snapshots the first run's manifest names.
