@@ -16,21 +16,11 @@
 namespace sicoop::cli {
 namespace {
 
-// The options every lake command shares, after its own.
+constexpr const char* kManifestJson = "print the run's manifest (docs/schemas/lake-run.schema.json) instead of the summary";
+
+// The options every lake run shares, after its own.
 std::vector<OptionSpec> WithCommonOptions(std::vector<OptionSpec> own) {
-  own.insert(own.begin(), LakeOption());
-  for (OptionSpec option : std::vector<OptionSpec>{
-           SparkOption(),
-           ConfigOption(),
-           ProfileOption(),
-           {"json", "", "print the run's manifest (docs/schemas/lake-run.schema.json) instead of the summary", ""},
-           {"quiet", "", "no phase lines nor progress: errors and the summary only", ""},
-           {"verbose", "", "phase lines also off a terminal, the run id and the Spark endpoint", ""},
-           {"log-file", "PATH", "append each phase line, the summary or the error to PATH with its UTC time", ""},
-       }) {
-    own.push_back(std::move(option));
-  }
-  return own;
+  return LakeCommandOptions(LakeOption(), std::move(own), kManifestJson);
 }
 
 const CommandSpec& IngestSpec() {

@@ -32,19 +32,7 @@ OptionSpec ReadLakeOption() {
 
 // The options show and verify share, after their own.
 std::vector<OptionSpec> WithReadingOptions(std::vector<OptionSpec> own, const std::string& json) {
-  own.insert(own.begin(), ReadLakeOption());
-  for (OptionSpec option : std::vector<OptionSpec>{
-           SparkOption(),
-           ConfigOption(),
-           ProfileOption(),
-           {"json", "", json, ""},
-           {"quiet", "", "no phase lines nor progress: errors and the result only", ""},
-           {"verbose", "", "phase lines also off a terminal, and the Spark endpoint", ""},
-           {"log-file", "PATH", "append each phase line, the result or the error to PATH with its UTC time", ""},
-       }) {
-    own.push_back(std::move(option));
-  }
-  return own;
+  return LakeCommandOptions(ReadLakeOption(), std::move(own), json);
 }
 
 const CommandSpec& ShowSpec() {

@@ -25,6 +25,22 @@ OptionSpec SparkOption() {
   return {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: SICOOP_SPARK_URL, the profile's spark, else a local server", ""};
 }
 
+std::vector<OptionSpec> LakeCommandOptions(OptionSpec lake, std::vector<OptionSpec> own, const std::string& json) {
+  own.insert(own.begin(), std::move(lake));
+  for (OptionSpec option : std::vector<OptionSpec>{
+           SparkOption(),
+           ConfigOption(),
+           ProfileOption(),
+           {"json", "", json, ""},
+           {"quiet", "", "no phase lines nor progress: errors and the result only", ""},
+           {"verbose", "", "phase lines also off a terminal, the run id and the Spark endpoint", ""},
+           {"log-file", "PATH", "append each phase line, the result or the error to PATH with its UTC time", ""},
+       }) {
+    own.push_back(std::move(option));
+  }
+  return own;
+}
+
 Result<std::optional<ParsedOptions>> ParseLakeCommand(const CommandSpec& spec, const std::vector<std::string>& args,
                                                      const Environment& environment,
                                                      const std::vector<std::string>& settings,

@@ -20,6 +20,10 @@ OptionSpec TokenKeyFileOption();
 OptionSpec LookbackOption();
 OptionSpec SparkOption();
 
+// A lake command's options: `lake` (LakeOption, or another description of --lake), then `own`, then
+// --spark, --config, --profile and the reporting options, whose --json prints what `json` says.
+std::vector<OptionSpec> LakeCommandOptions(OptionSpec lake, std::vector<OptionSpec> own, const std::string& json);
+
 // Parses a lake command's line and fills `settings` from the environment and the profile
 // (ApplyProfile), `required` among them: nullopt after --help.
 Result<std::optional<ParsedOptions>> ParseLakeCommand(const CommandSpec& spec, const std::vector<std::string>& args,

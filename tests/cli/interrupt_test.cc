@@ -102,14 +102,7 @@ TEST_F(InterruptTest, CtrlCDuringEtlOnAWarmServerStopsItsJobAndPublishesNothing)
   FreshDatabase db = MakeSeededDatabase("postgres", kMovimentos);
   ASSERT_TRUE(db.connection);
 
-  local::LocalServerOptions options;
-  options.state_dir = root_ / "spark";
-  options.driver_memory = "1g";
-  options.web_ui = true;
-  auto started = local::StartLocalServer(options, Environment::FromProcess());
-  ASSERT_TRUE(started.ok()) << started.status().message();
-  spark_ = *started;
-  ASSERT_GT(spark_.ui_port, 0) << "no UI port in " << spark_.log_file;
+  ASSERT_NO_FATAL_FAILURE(StartSparkWithItsUi(root_ / "spark", spark_));
   const std::string app = ApplicationId();
   ASSERT_FALSE(app.empty());
 

@@ -148,4 +148,15 @@ CsvRow FlatFileHeader() {
           "data_criacao_cartao", "tipo_conta",          "data_criacao_conta"};
 }
 
+void StartSparkWithItsUi(const std::filesystem::path& state_dir, local::LocalServerState& server) {
+  local::LocalServerOptions options;
+  options.state_dir = state_dir;
+  options.driver_memory = "1g";
+  options.web_ui = true;
+  auto started = local::StartLocalServer(options, Environment::FromProcess());
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  server = *started;
+  ASSERT_GT(server.ui_port, 0) << "no UI port in " << server.log_file;
+}
+
 }  // namespace sicoop::testing

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "local/local_server.h"
 #include "support/csv_reader.h"
 #include "support/files.h"
 #include "support/run_sicoop.h"
@@ -34,6 +35,11 @@ bool ProcessRuns(pid_t pid);
 // The processes of `processes` (each pid once) that still run after up to `grace`: a server may take
 // a moment to exit after it said it stopped (PostgreSQL after it removed its pid file).
 std::vector<SeenProcess> StillRunning(const std::vector<SeenProcess>& processes, std::chrono::seconds grace);
+
+// Starts a local Spark Connect server of the test's own in `state_dir` (1g of driver memory) with
+// its web UI on, into `server`; fails the test when it does not start or logs no UI port. The test
+// stops it (local::StopLocalServer).
+void StartSparkWithItsUi(const std::filesystem::path& state_dir, local::LocalServerState& server);
 
 // For a TearDown: kills (SIGKILL) every process that still works below `folder`, so that a failed
 // test leaves no server behind.

@@ -156,16 +156,7 @@ class SparkUiTest : public ::testing::Test {
   }
 
   // Starts this test's Spark Connect server with its web UI on.
-  void StartSparkWithItsUi() {
-    local::LocalServerOptions options;
-    options.state_dir = root_ / "spark";
-    options.driver_memory = "1g";
-    options.web_ui = true;
-    auto started = local::StartLocalServer(options, Environment::FromProcess());
-    ASSERT_TRUE(started.ok()) << started.status().message();
-    spark_ = *started;
-    ASSERT_GT(spark_.ui_port, 0) << "no UI port in " << spark_.log_file;
-  }
+  void StartSparkWithItsUi() { testing::StartSparkWithItsUi(root_ / "spark", spark_); }
 
   fs::path root_, password_file_;
   std::string reader_;
