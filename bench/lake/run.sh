@@ -3,7 +3,7 @@
 # a warm local Spark Connect server:
 #   (a) today's direct `sicoop etl`
 #   (b) the first full `sicoop etl --lake` (ingest, build, export) into an empty lake
-#   (c) an incremental `sicoop etl --lake` after N/100 new movimentos (1%)
+#   (c) an incremental `sicoop etl --lake` after N/100 new movimentos (1%, on existing cards)
 #   (c1) `sicoop lake ingest` alone after another N/100 new movimentos
 #   (d) `sicoop lake export` alone
 # and prints seconds, the ratios (c)/(b), (c1)/(b), (d)/(a), (b)/(a), the movimento rows the
@@ -48,6 +48,13 @@ movimento_rows_read() {  # the rows PostgreSQL's scans of movimento have returne
 
 same() { if cmp -s "$1" "$2"; then echo identical; else echo DIFFERENT; fi; }
 
+add_movimentos() {  # add_movimentos N SEED: N new movimentos on existing cards, dated over 2024, ids above the others
+  psql -q "$url" -c "SELECT setseed($2 / 100.0)" -c "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao)
+    SELECT m.top + g, round((random() * 500 - 20)::numeric, 2), 'compra ' || g,
+           TIMESTAMP '2024-01-01' + random() * INTERVAL '365 days', 1 + floor(random() * c.n)::int
+    FROM generate_series(1, $1) g, (SELECT MAX(id) AS top FROM movimento) m, (SELECT COUNT(*) AS n FROM cartao) c" >/dev/null
+}
+
 main() {
   [ -x "$sicoop" ] || { log "no sicoop at $sicoop; build it first (make build)"; exit 1; }
   cleanup; rm -rf "$work"; mkdir -p "$work/logs" "$work/out"
@@ -71,8 +78,8 @@ main() {
   b="$(seconds_of b "$sicoop" etl --db "$url" -o "$work/out/b" "${lake_args[@]}")"
   local same_b; same_b="$(same "$work/out/a/movimento_flat.csv" "$work/out/b/movimento_flat.csv")"
 
-  log "adding $step movimentos (1%)"
-  "$sicoop" db seed --db "$url" --movimentos "$step" --seed 2 --append >/dev/null
+  log "adding $step movimentos (1%) on existing cards"
+  add_movimentos "$step" 2
   read_before="$(movimento_rows_read)"
   log "(c) incremental etl --lake"
   c="$(seconds_of c "$sicoop" etl --db "$url" -o "$work/out/c" "${lake_args[@]}")"
@@ -82,7 +89,7 @@ main() {
   local same_c; same_c="$(same "$work/out/c-direct/movimento_flat.csv" "$work/out/c/movimento_flat.csv")"
 
   log "adding another $step movimentos; (c1) lake ingest alone"
-  "$sicoop" db seed --db "$url" --movimentos "$step" --seed 3 --append >/dev/null
+  add_movimentos "$step" 3
   c1="$(seconds_of c1 "$sicoop" lake ingest --db "$url" "${lake_args[@]}")"
   log "(d) lake export alone (of the state (c) built)"
   d="$(seconds_of d "$sicoop" lake export -o "$work/out/d" --lake "$lake" --spark "$spark" --quiet)"

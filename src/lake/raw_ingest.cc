@@ -304,7 +304,9 @@ Result<IngestSummary> Ingest(spark::SparkSession& spark, db::Connection& source,
                                                       : lowest;
       summary.watermark_after = std::max(highest, summary.watermark_before.value_or(highest));
       const int64_t span = std::max<int64_t>(highest - summary.read_from_id, 0);
-      const int partitions = pipeline::PartitionCount(std::min(span, profile.rows), options.partitions, slots);
+      // An incremental profile on PostgreSQL does not count the rows: the span of ids stands for them.
+      const int64_t rows = profile.rows > 0 ? std::min(span, profile.rows) : span;
+      const int partitions = pipeline::PartitionCount(rows, options.partitions, slots);
       SICOOP_RETURN_IF_ERROR(RegisterReads(
           spark, options.source, snapshot.instant(), plan,
           key + " > " + std::to_string(summary.read_from_id) + " AND " + key + " <= " + std::to_string(highest),
@@ -350,6 +352,19 @@ Result<IngestSummary> Ingest(spark::SparkSession& spark, db::Connection& source,
       auto run = commit.summary.find(kRunProperty);
       if (run != commit.summary.end() && run->second == options.run_id) {
         figures.rows_added = SummaryNumber(commit, "added-records");
+      }
+    }
+    if (plan.table->is_fact()) {
+      // The source's rows in the range read are those the lake now holds there (the source was not
+      // counted, to spare it a scan).
+      const std::string key = QuoteInSpark(plan.table->primary_key);
+      SICOOP_ASSIGN_OR_RETURN(spark::Rows counted,
+                              spark.Sql("SELECT count(*) FROM " + RawTable(*plan.table) + " WHERE " + key + " > " +
+                                        std::to_string(summary.read_from_id) + " AND " + key +
+                                        " <= " + std::to_string(summary.watermark_after.value_or(0)))
+                                  .Collect());
+      if (counted.rows.size() == 1 && !counted.rows[0].empty() && counted.rows[0][0]) {
+        figures.source_rows = ParseInteger(*counted.rows[0][0]).value_or(figures.source_rows);
       }
     }
   }

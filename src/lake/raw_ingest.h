@@ -42,7 +42,9 @@ struct IngestOptions {
 
 // What the ingest did to one raw table.
 struct TableIngest {
-  int64_t source_rows = 0;  // rows of the source table at the run's instant (movimento: above the look-back)
+  // Rows of the source table at the run's instant; movimento: those the run read (ids above
+  // read_from_id up to the watermark), as the lake holds them after the run.
+  int64_t source_rows = 0;
   int64_t rows_added = 0;   // movimento: rows the run's append added (the dimensions are merged)
   // The dimensions: what their merge did, by key.
   int64_t rows_inserted = 0;

@@ -20,16 +20,18 @@ std::optional<int64_t> ParseOptionalInt(const std::optional<std::string>& text) 
 
 }  // namespace
 
-Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table, const std::string& condition) {
+Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table, const std::string& condition,
+                                  bool keys_only) {
   const std::string& key = table.primary_key;
-  std::string sql = "SELECT COUNT(*), MIN(" + key + "), MAX(" + key + ")";
-  if (table.is_fact()) {
+  std::string sql = std::string("SELECT ") + (keys_only ? "NULL" : "COUNT(*)") + ", MIN(" + key + "), MAX(" + key + ")";
+  const bool times = table.is_fact() && !keys_only;
+  if (times) {
     sql += ", " + WallClockSql(source.dialect(), "MIN(" + table.time_column + ")") + ", " +
            WallClockSql(source.dialect(), "MAX(" + table.time_column + ")");
   }
   auto rows = source.Query(sql + " FROM " + table.name + (condition.empty() ? "" : " WHERE " + condition));
   if (!rows.ok()) return rows.status().WithContext("reading the size of table " + table.name);
-  if (rows->size() != 1 || rows->front().size() < 3) {
+  if (rows->size() != 1 || rows->front().size() < (times ? 5u : 3u)) {
     return Status::Failure("unexpected answer to the size query of table " + table.name);
   }
   const auto& row = rows->front();
@@ -37,7 +39,7 @@ Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& tab
   profile.rows = ParseOptionalInt(row[0]).value_or(0);
   profile.min_key = ParseOptionalInt(row[1]);
   profile.max_key = ParseOptionalInt(row[2]);
-  if (table.is_fact()) {
+  if (times) {
     profile.first_time = row[3].value_or("");
     profile.last_time = row[4].value_or("");
   }

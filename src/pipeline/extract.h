@@ -18,7 +18,7 @@ namespace sicoop::pipeline {
 
 // What the source says about a table when the run starts.
 struct TableProfile {
-  int64_t rows = 0;
+  int64_t rows = 0;                // 0 too when not counted (ProfileTable's keys_only)
   std::optional<int64_t> min_key;  // absent when the table is empty
   std::optional<int64_t> max_key;
   std::string first_time;          // fact table only: MIN and MAX of its time column as
@@ -26,8 +26,10 @@ struct TableProfile {
 };
 
 // Reads the row count, the key range and (for the fact table) the time range of `table`, or of its
-// rows that meet `condition` (SQL; empty: every row).
-Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table, const std::string& condition = "");
+// rows that meet `condition` (SQL; empty: every row). With `keys_only`, the key range alone (rows
+// left 0, no time range): what the primary key's index answers without reading the rows.
+Result<TableProfile> ProfileTable(db::Connection& source, const SourceTable& table, const std::string& condition = "",
+                                  bool keys_only = false);
 
 // How many JDBC partitions to read a table of `rows` with: `requested` when positive; else one per
 // ~250k rows, rounded up to a multiple of `parallelism` (the task slots of the Spark cluster) so

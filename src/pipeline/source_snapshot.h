@@ -34,7 +34,8 @@ class SourceSnapshot {
  public:
   // Takes the snapshot on `source`, which must outlive it, and reads every table's profile in it.
   // With `fact_above`, the fact table's profile (and on MySQL what End() checks) covers only its
-  // rows with keys above it: an incremental read then costs the source only those rows.
+  // rows with keys above it, and on PostgreSQL it is their key range alone (not counted): an
+  // incremental read then costs the source only the rows it reads.
   static Result<SourceSnapshot> Take(db::Connection& source, std::optional<int64_t> fact_above = std::nullopt);
 
   SourceSnapshot(SourceSnapshot&& other) noexcept;
