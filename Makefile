@@ -26,6 +26,7 @@ unit: build
 bench: build
 	@bash bench/seed/run.sh
 	@bash bench/etl/run.sh
+	@bash bench/lake/run.sh
 
 clean:
 	rm -rf $(BUILD)

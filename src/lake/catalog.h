@@ -36,6 +36,13 @@ inline constexpr const char* kRunProperty = "sicoop.run-id";          // the run
 inline constexpr const char* kMaskedCardColumn = "num_cartao_mascarado";  // all but the last four digits '*'
 inline constexpr const char* kCardTokenColumn = "num_cartao_token";       // keyed HMAC-SHA256, hex (card_token.h)
 
+// The table properties of every table sicoop creates: Iceberg format 2, and Parquet dictionaries
+// of up to 16 MiB, so that a column with some hundred thousand distinct values (the card token, the
+// masked number, names) is stored as dictionary indexes rather than its text on every row (at the
+// default of 2 MiB, such a column falls back to plain text).
+inline constexpr const char* kTableProperties =
+    "'format-version' = '2', 'write.parquet.dict-size-bytes' = '16777216'";
+
 // The columns every raw table gets besides its source columns.
 inline constexpr const char* kRunColumn = "_sicoop_run_id";          // the run that wrote the row
 inline constexpr const char* kIngestedAtColumn = "_sicoop_ingested_at";  // when (TIMESTAMP, UTC)

@@ -164,7 +164,7 @@ Result<std::vector<std::string>> PrepareTable(spark::SparkSession& spark, TableP
     const std::string partitioning =
         plan.table->is_fact() ? " PARTITIONED BY (months(" + plan.table->time_column + "))" : "";
     auto created = spark.Sql("CREATE TABLE IF NOT EXISTS " + raw + " (" + columns + ") USING iceberg" + partitioning +
-                             " TBLPROPERTIES ('format-version' = '2')")
+                             " TBLPROPERTIES (" + kTableProperties + ")")
                        .Collect();
     if (!created.ok()) return created.status().WithContext("Spark could not create the lake table " + raw);
     return added;
