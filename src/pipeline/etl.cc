@@ -38,10 +38,11 @@ Result<SourceSnapshot> RegisterSourceViews(spark::SparkSession& spark, db::Conne
     log("extract " + table.name + ": " + std::to_string(profile.rows) + " rows in " +
         std::to_string(partitions) + " JDBC partition" + (partitions == 1 ? "" : "s"));
     auto frame = spark.Read().Format("jdbc").Options(read.options).Predicates(read.predicates).Load();
+    // Spark reads the table's schema here, over JDBC: a database that stops answering shows now.
     Status status = frame.CreateOrReplaceTempView(table.name);
     if (!status.ok()) {
-      return status.WithContext("Spark could not read table " + table.name + " from " +
-                                options.source.Redacted());
+      return ExplainJdbcTimeout(status, options.source)
+          .WithContext("Spark could not read table " + table.name + " from " + options.source.Redacted());
     }
   }
   return snapshot;
