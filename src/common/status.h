@@ -21,6 +21,8 @@ class [[nodiscard]] Status {
     kAuthentication,   // a server refused the user or password
     kUnreachable,      // no server answered at the host and port
     kMissingDatabase,  // the server has no such database
+    kNotFound,         // the object or file asked for does not exist
+    kConflict,         // a conditional write found the target changed (an object store's precondition)
   };
 
   Status() = default;
