@@ -46,7 +46,7 @@ install_spark_runtime() {
   echo "$want" > "$stamp"
 }
 
-# The JDBC drivers and the Iceberg runtime: every jar in this folder goes on the local server's --jars.
+# The JDBC drivers, the Iceberg runtime and the S3A connector: every jar in this folder goes on the local server's --jars.
 install_jars() {
   local jars="$cache/jars"
   mkdir -p "$jars"
@@ -60,9 +60,69 @@ install_jars() {
     mvn -q -B dependency:copy -Dartifact="$artifact" -DoutputDirectory="$jars" >/dev/null
     [ -s "$file" ] || { log "mvn did not produce $file"; exit 1; }
   done
+  install_s3a_jars "$jars"
+}
+
+# Spark's S3A connector: hadoop-aws alone (its other dependencies are in pyspark's hadoop-client
+# jars), and the AWS SDK v2 modules it calls with their dependencies, except those Spark's runtime
+# already ships (netty, Apache httpclient, commons-codec/-logging, slf4j): a second copy at another
+# version on the classpath would shadow Spark's. Not the SDK's 558 MB bundle. The stamp lists the
+# jars copied, so that a run with other pins removes the old ones before copying the new.
+install_s3a_jars() {
+  local jars="$1" stamp="$1/.sicoop-s3a-jars"
+  local pins="hadoop-aws=$HADOOP_AWS_VERSION aws-sdk=$AWS_SDK_VERSION" jar
+  if [ -f "$stamp" ] && [ "$(head -1 "$stamp")" = "$pins" ]; then
+    local missing=""
+    while read -r jar; do [ -s "$jars/$jar" ] || missing=1; done < <(tail -n +2 "$stamp")
+    [ -z "$missing" ] && return 0
+  fi
+  if [ -f "$stamp" ]; then
+    while read -r jar; do rm -f "${jars:?}/$jar"; done < <(tail -n +2 "$stamp")
+    rm -f "$stamp"
+  fi
+  log "resolving hadoop-aws $HADOOP_AWS_VERSION and AWS SDK $AWS_SDK_VERSION (s3, s3-transfer-manager, sts) from Maven Central"
+  local pom out
+  pom="$(mktemp -d)"; out="$pom/jars"
+  local sdk="" module
+  for module in s3 s3-transfer-manager sts; do
+    sdk+="<dependency><groupId>software.amazon.awssdk</groupId><artifactId>$module</artifactId>"
+    sdk+="<version>$AWS_SDK_VERSION</version></dependency>"
+  done
+  cat > "$pom/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>local.sicoop</groupId><artifactId>s3a-jars</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.hadoop</groupId><artifactId>hadoop-aws</artifactId><version>$HADOOP_AWS_VERSION</version>
+      <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency>
+    $sdk
+  </dependencies>
+</project>
+POM
+  if ! (cd "$pom" && mvn -q -B dependency:copy-dependencies -DoutputDirectory="$out" \
+    -DexcludeGroupIds=io.netty,org.apache.httpcomponents,commons-logging,commons-codec,org.slf4j >/dev/null); then
+    rm -rf "$pom"; log "mvn could not resolve the S3A jars"; exit 1
+  fi
+  [ -s "$out/hadoop-aws-$HADOOP_AWS_VERSION.jar" ] && [ -s "$out/s3-$AWS_SDK_VERSION.jar" ] ||
+    { rm -rf "$pom"; log "mvn did not produce hadoop-aws-$HADOOP_AWS_VERSION.jar and s3-$AWS_SDK_VERSION.jar"; exit 1; }
+  cp "$out"/*.jar "$jars/"
+  { echo "$pins"; (cd "$out" && ls -- *.jar); } > "$stamp"
+  rm -rf "$pom"
+}
+
+# Only for the tests: s3proxy, the S3-compatible server of tests/harness/servers.sh. In a folder of
+# its own, not among the jars: those all go on Spark's classpath.
+install_test_tools() {
+  local tools="$cache/tools" file="$cache/tools/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar"
+  [ -s "$file" ] && return 0
+  mkdir -p "$tools"
+  log "resolving org.gaul:s3proxy:$S3PROXY_VERSION from Maven Central"
+  mvn -q -B dependency:copy -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" \
+    -DoutputDirectory="$tools" >/dev/null
+  [ -s "$file" ] || { log "mvn did not produce $file"; exit 1; }
 }
 
 install_apt_packages
 mkdir -p "$cache"
 install_spark_runtime
 install_jars
+install_test_tools

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real servers the integration tests talk to: a PostgreSQL and a MariaDB in
-# throwaway data directories, and a local Spark Connect server in America/Sao_Paulo, all on 127.0.0.1.
-# Writes DIR/servers.env with their URLs. Usage: servers.sh start|stop DIR [db|spark|all]
-# A failed step is named on stderr, and whatever this run started is stopped again.
+# throwaway data directories, an S3-compatible server (s3proxy on a folder) and a local Spark Connect
+# server in America/Sao_Paulo that reaches it, all on 127.0.0.1. Writes DIR/servers.env with their
+# URLs. Usage: servers.sh start|stop DIR [db|s3|spark|all]; spark starts the S3 server too, since
+# every test of Spark on object storage needs both. A failed step is named on stderr, and whatever
+# this run started is stopped again.
 set -Eeuo pipefail
-usage() { echo "usage: servers.sh start|stop DIR [db|spark|all]" >&2; exit 2; }
+usage() { echo "usage: servers.sh start|stop DIR [db|s3|spark|all]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 action="$1"; dir="$2"; which="${3:-all}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,6 +17,10 @@ password_encoded='p%40ss%3Aw0rd%2F%25'
 # A daylight-saving zone for the Spark JVM and sessions: the wall-clock timestamps of the edge cases
 # must come out unchanged all the same.
 spark_time_zone='America/Sao_Paulo'
+# Throwaway credentials of the test S3 server (it accepts AWS signatures v2 and v4 made with them).
+s3_access_key='sicoop-test-access'
+s3_secret_key='sicoop-test-secret-0123456789'
+s3_region='us-east-1'
 port_tries=5
 step='reading the arguments'
 log() { printf 'servers: %s\n' "$*" >&2; }
@@ -120,9 +126,57 @@ GRANT ALL PRIVILEGES ON *.* TO 'sicoop'@'localhost' WITH GRANT OPTION;
 SQL
 }
 
+try_s3() {  # try_s3 PORT: starts s3proxy and waits (bounded) until it answers HTTP or exits
+  rm -f "$dir/s3proxy.log"
+  cat > "$dir/s3proxy.properties" <<PROPERTIES
+s3proxy.endpoint=http://127.0.0.1:$1
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$s3_access_key
+s3proxy.credential=$s3_secret_key
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$dir/s3
+PROPERTIES
+  java -jar "$s3proxy_jar" --properties "$dir/s3proxy.properties" >"$dir/s3proxy.log" 2>&1 &
+  local pid=$!
+  echo "$pid" > "$dir/s3proxy.pid"
+  for _ in $(seq 150); do  # 30 s
+    # Any HTTP status (403 for the anonymous request) means it serves.
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null)" != 000 ]; then
+      { echo "SICOOP_TEST_S3_ENDPOINT=http://127.0.0.1:$1"
+        echo "SICOOP_TEST_S3_ACCESS_KEY=$s3_access_key"
+        echo "SICOOP_TEST_S3_SECRET_KEY=$s3_secret_key"
+        echo "SICOOP_TEST_S3_REGION=$s3_region"
+        echo "SICOOP_TEST_S3_ROOT=$dir/s3"; } >> "$dir/servers.env"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { rm -f "$dir/s3proxy.pid"; return 1; }
+    sleep 0.2
+  done
+  log "s3proxy did not answer within 30 s"; kill "$pid" 2>/dev/null; rm -f "$dir/s3proxy.pid"; return 1
+}
+
+# With the filesystem back end a bucket is a folder under DIR/s3: a test makes its own with mkdir.
+start_s3() {
+  local cache; cache="$(bash "$here/../../scripts/cache-dir.sh")"
+  s3proxy_jar="$(ls "$cache"/tools/s3proxy-*-jar-with-dependencies.jar 2>/dev/null | sort -V | tail -1)"
+  [ -n "$s3proxy_jar" ] || { log "no s3proxy jar in $cache/tools: run scripts/setup.sh"; return 1; }
+  mkdir -p "$dir/s3"
+  start_on_free_port s3proxy "$dir/s3proxy.log" try_s3
+  # The Spark server takes its S3 credentials the AWS way; sicoop passes no secret variable on to
+  # the processes it starts, so they reach the server in an AWS config file (no secret in its name).
+  mkdir -p "$dir/aws"
+  printf '[default]\nregion = %s\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+    "$s3_region" "$s3_access_key" "$s3_secret_key" > "$dir/aws/config"
+}
+
 # Spark Connect binds a port of the system's choosing and `sicoop spark start` prints it.
 start_spark() {
-  SICOOP_STATE_DIR="$dir/spark" "$sicoop" spark start --time-zone "$spark_time_zone" \
+  local aws=()
+  if [ -f "$dir/aws/config" ]; then
+    aws=(AWS_CONFIG_FILE="$dir/aws/config" AWS_REGION="$s3_region" AWS_ACCESS_KEY_ID="$s3_access_key"
+         AWS_SECRET_ACCESS_KEY="$s3_secret_key")
+  fi
+  env "${aws[@]}" SICOOP_STATE_DIR="$dir/spark" "$sicoop" spark start --time-zone "$spark_time_zone" \
     >"$dir/spark-start.log" 2>&1 || { cat "$dir/spark-start.log" >&2; return 1; }
   local endpoint; endpoint="$(sed -n 's/^endpoint  *//p' "$dir/spark-start.log")"
   [ -n "$endpoint" ] || { log "no endpoint in: $(cat "$dir/spark-start.log")"; return 1; }
@@ -141,20 +195,28 @@ stop_all() {
     for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   fi
+  if [ -f "$dir/s3proxy.pid" ]; then
+    local s3_pid; s3_pid="$(cat "$dir/s3proxy.pid")"
+    kill "$s3_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$s3_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$s3_pid" 2>/dev/null || true
+    rm -f "$dir/s3proxy.pid"
+  fi
   local sockets; sockets="$(sed -n 's/^SICOOP_TEST_SOCKET_DIR=//p' "$dir/servers.env" 2>/dev/null || true)"
   case "$sockets" in /tmp/sicoop-sock.*) rm -rf "$sockets" ;; esac
 }
 
 case "$action:$which" in
-  start:db|start:spark|start:all)
+  start:db|start:s3|start:spark|start:all)
     step='stopping what a previous run left'; stop_all
     rm -rf "$dir"; mkdir -p "$dir"; : > "$dir/servers.env"
-    if [ "$which" != spark ]; then
+    if [ "$which" = db ] || [ "$which" = all ]; then
       step='starting PostgreSQL'; start_postgres
       step='starting MariaDB'; start_mariadb
     fi
-    if [ "$which" != db ]; then step='starting Spark Connect'; start_spark; fi
-    log "ready: $(tr '\n' ' ' < "$dir/servers.env" | sed -E 's#://([^:]*):[^@]*@#://\1:***@#g')" ;;
+    if [ "$which" != db ]; then step='starting the S3 server (s3proxy)'; start_s3; fi
+    if [ "$which" = spark ] || [ "$which" = all ]; then step='starting Spark Connect'; start_spark; fi
+    log "ready: $(tr '\n' ' ' < "$dir/servers.env" | sed -E -e 's#://([^:]*):[^@]*@#://\1:***@#g' -e 's#(SECRET_KEY=)[^ ]*#\1***#g')" ;;
   stop:*) step='stopping'; stop_all ;;
   *) usage ;;
 esac
