@@ -1,8 +1,10 @@
 // sicoop doctor: checks an installation and the endpoints it is given before a real run, one line
 // per check, so that a user learns everything that is wrong at once rather than one failure per run.
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/db_timeout.h"
@@ -26,8 +28,8 @@ namespace fs = std::filesystem;
 const CommandSpec kDoctorSpec = {
     "sicoop doctor [--db URL] [--spark URL] [--profile NAME]",
     "Checks what a run needs, one line per check (ok or FAIL, what was found, what to do): Java, the\n"
-    "Spark runtime, the JDBC and Iceberg jars, the config file and profile, each setting and where it\n"
-    "came from, the database and its schema (when a URL is known) and the Spark endpoint. Starts no\n"
+    "Spark runtime, the JDBC, Iceberg and S3A (object storage) jars, the config file and profile, each\n"
+    "setting and where it came from, the database and its schema (when a URL is known) and the Spark endpoint. Starts no\n"
     "server.\n"
     "Exit status 1 when a check fails.",
     {
@@ -79,15 +81,24 @@ void CheckRuntime(const Environment& environment, Report& report) {
   const std::string version = SparkVersion(runtime->spark_home);
   report.Ok("spark runtime",
             (version.empty() ? "Spark (version unknown)" : "Spark " + version) + " in " + runtime->spark_home.string());
-  // The drivers extract.cc names (org.postgresql.Driver, com.mysql.cj.jdbc.Driver) and the runtime
-  // behind the lake's catalog (org.apache.iceberg.spark.SparkCatalog).
+  // The drivers extract.cc names (org.postgresql.Driver, com.mysql.cj.jdbc.Driver), the runtime
+  // behind the lake's catalog (org.apache.iceberg.spark.SparkCatalog), and Spark's S3A connector
+  // for object storage with the AWS SDK's S3 module it calls (the SDK's other modules come with it
+  // from scripts/setup.sh). A jar is NAME-VERSION.jar: the prefix must be followed by the version,
+  // so that s3-transfer-manager-2.24.5.jar does not pass for the s3 module.
   const std::pair<const char*, const char*> jars[] = {{"postgresql jdbc", "postgresql-"},
                                                       {"mysql jdbc", "mysql-connector-j-"},
-                                                      {"iceberg runtime", "iceberg-spark-runtime-"}};
+                                                      {"iceberg runtime", "iceberg-spark-runtime-"},
+                                                      {"s3a connector", "hadoop-aws-"},
+                                                      {"aws sdk s3", "s3-"}};
   for (const auto& [check, prefix] : jars) {
     std::string found;
     for (const std::string& jar : runtime->jars) {
-      if (fs::path(jar).filename().string().starts_with(prefix)) found = jar;
+      const std::string name = fs::path(jar).filename().string();
+      const size_t length = std::string_view(prefix).size();
+      if (name.starts_with(prefix) && name.size() > length && std::isdigit(static_cast<unsigned char>(name[length]))) {
+        found = jar;
+      }
     }
     if (found.empty()) {
       report.Fail(check, std::string("no ") + prefix + "*.jar among the jars (" +

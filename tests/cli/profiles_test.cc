@@ -197,6 +197,10 @@ TEST(DoctorTest, PassesAgainstTheHarnessServers) {
   EXPECT_TRUE(Has(run.output, "ok    mysql jdbc       ")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    iceberg runtime  ")) << run.output;
   EXPECT_TRUE(Has(run.output, "/iceberg-spark-runtime-4.0_2.13-")) << run.output;
+  EXPECT_TRUE(Has(run.output, "ok    s3a connector    ")) << run.output;
+  EXPECT_TRUE(Has(run.output, "/hadoop-aws-3.4.1.jar")) << run.output;
+  EXPECT_TRUE(Has(run.output, "ok    aws sdk s3       ")) << run.output;
+  EXPECT_TRUE(Has(run.output, "/s3-2.24.5.jar")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    database         ")) << run.output;
   EXPECT_TRUE(Has(run.output, "its schema is complete")) << run.output;
   EXPECT_TRUE(Has(run.output, "ok    spark endpoint   " + SparkUrl() + " answers: Spark 4.0.1")) << run.output;
@@ -225,6 +229,22 @@ TEST(DoctorTest, FailsWhenTheIcebergRuntimeIsNotAmongTheJars) {
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_TRUE(Has(run.output, "FAIL  iceberg runtime  no iceberg-spark-runtime-*.jar among the jars (SICOOP_JARS=" +
                                   jars.string() + "): run scripts/setup.sh, or add the jar to SICOOP_JARS"))
+      << run.output;
+}
+
+// The SDK's transfer manager alone is not its S3 module: a jar counts by its name up to the version.
+TEST(DoctorTest, FailsWhenTheS3AConnectorIsNotAmongTheJars) {
+  const fs::path folder = MakeTestFolder("doctor");
+  const fs::path jars = folder / "jars";
+  fs::create_directories(jars);
+  WriteFile(jars / "s3-transfer-manager-2.24.5.jar", "");
+  RunResult run = RunSicoop({"doctor"}, Isolated(folder, {{"SICOOP_JARS", jars.string()}}));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_TRUE(Has(run.output, "FAIL  s3a connector    no hadoop-aws-*.jar among the jars (SICOOP_JARS=" + jars.string() +
+                                  "): run scripts/setup.sh, or add the jar to SICOOP_JARS"))
+      << run.output;
+  EXPECT_TRUE(Has(run.output, "FAIL  aws sdk s3       no s3-*.jar among the jars (SICOOP_JARS=" + jars.string() +
+                                  "): run scripts/setup.sh, or add the jar to SICOOP_JARS"))
       << run.output;
 }
 
