@@ -17,7 +17,9 @@ std::string S3Endpoint();   // http://127.0.0.1:PORT
 std::string S3AccessKey();  // for AWS_ACCESS_KEY_ID
 std::string S3SecretKey();  // for AWS_SECRET_ACCESS_KEY
 std::string S3Region();     // for AWS_REGION
-// The folder behind the server: bucket B's object K is the file S3Root()/B/K.
+// The folder behind the server: bucket B's object K is the file S3Root()/B/K. An object that
+// Spark is to read must be put through S3: a file written here by hand has no ETag (s3proxy keeps
+// it in an extended attribute), and S3A refuses to read an object without one.
 std::string S3Root();
 // Makes an empty bucket of the current test's own, named after the test and unique across test
 // processes, and returns its name (or fails the test and returns "").
