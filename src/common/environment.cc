@@ -33,6 +33,21 @@ Environment Environment::FromProcess() {
   environment.output = Variable("SICOOP_OUTPUT");
   environment.profile = Variable("SICOOP_PROFILE");
   environment.xdg_config_home = Variable("XDG_CONFIG_HOME");
+  AwsEnvironment& aws = environment.aws;
+  aws.access_key_id = Variable("AWS_ACCESS_KEY_ID");
+  aws.secret_access_key = Variable("AWS_SECRET_ACCESS_KEY");
+  aws.session_token = Variable("AWS_SESSION_TOKEN");
+  aws.region = Variable("AWS_REGION");
+  aws.default_region = Variable("AWS_DEFAULT_REGION");
+  aws.endpoint_url = Variable("AWS_ENDPOINT_URL");
+  aws.endpoint_url_s3 = Variable("AWS_ENDPOINT_URL_S3");
+  aws.profile = Variable("AWS_PROFILE");
+  aws.shared_credentials_file = Variable("AWS_SHARED_CREDENTIALS_FILE");
+  aws.config_file = Variable("AWS_CONFIG_FILE");
+  aws.role_arn = Variable("AWS_ROLE_ARN");
+  aws.web_identity_token_file = Variable("AWS_WEB_IDENTITY_TOKEN_FILE");
+  aws.role_session_name = Variable("AWS_ROLE_SESSION_NAME");
+  aws.home = environment.home;
   return environment;
 }
 

@@ -6,6 +6,25 @@
 
 namespace sicoop {
 
+// The AWS variables sicoop reads for object storage (an unset variable is empty): the endpoint,
+// region and credentials are taken the way AWS's own tools take them (storage/s3_settings.h).
+struct AwsEnvironment {
+  std::string access_key_id;            // AWS_ACCESS_KEY_ID
+  std::string secret_access_key;        // AWS_SECRET_ACCESS_KEY
+  std::string session_token;            // AWS_SESSION_TOKEN
+  std::string region;                   // AWS_REGION
+  std::string default_region;           // AWS_DEFAULT_REGION
+  std::string endpoint_url;             // AWS_ENDPOINT_URL
+  std::string endpoint_url_s3;          // AWS_ENDPOINT_URL_S3
+  std::string profile;                  // AWS_PROFILE
+  std::string shared_credentials_file;  // AWS_SHARED_CREDENTIALS_FILE
+  std::string config_file;              // AWS_CONFIG_FILE
+  std::string role_arn;                 // AWS_ROLE_ARN (with the web identity token: IRSA)
+  std::string web_identity_token_file;  // AWS_WEB_IDENTITY_TOKEN_FILE
+  std::string role_session_name;        // AWS_ROLE_SESSION_NAME
+  std::string home;                     // HOME, for ~/.aws
+};
+
 // Each field is the variable's value; an unset variable is an empty string (sicoop treats an empty
 // value as unset everywhere).
 struct Environment {
@@ -28,6 +47,7 @@ struct Environment {
   std::string lake;            // SICOOP_LAKE: the lake's location when --lake is not given
   std::string token_key_file;  // SICOOP_TOKEN_KEY_FILE: the file holding the card-token key
   std::string token_key;       // SICOOP_TOKEN_KEY: the card-token key itself
+  AwsEnvironment aws;          // AWS_*: where object storage is and who sicoop is there
 
   // The values of this process's environment.
   static Environment FromProcess();
