@@ -54,7 +54,8 @@ start_on_free_port() {
   for _ in $(seq "$port_tries"); do
     port="$(free_port)"
     if "$start" "$port"; then return 0; fi
-    grep -qi 'already in use' "$log_file" 2>/dev/null || return 1
+    # s3proxy (Jetty) says "Failed to bind to /127.0.0.1:PORT"; the others "already in use".
+    grep -qiE 'already in use|failed to bind' "$log_file" 2>/dev/null || return 1
     log "$name: port $port was taken meanwhile, trying another"
   done
   log "$name: no free port after $port_tries tries"; return 1
