@@ -107,10 +107,6 @@ HttpResponse HttpSession::Perform(const HttpRequest& request) {
   curl_slist* headers = nullptr;
   for (const std::string& header : request.headers) headers = curl_slist_append(headers, header.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  if (!request.sigv4.empty()) {
-    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, request.sigv4.c_str());
-    curl_easy_setopt(curl, CURLOPT_USERPWD, request.user_password.c_str());
-  }
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

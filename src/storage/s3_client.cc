@@ -3,21 +3,18 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <ctime>
 #include <map>
 #include <thread>
 
 #include "storage/http.h"
 #include "storage/s3_url.h"
+#include "storage/sigv4.h"
 #include "storage/xml.h"
 
 namespace sicoop::storage {
 namespace {
 
-// libcurl 7.88 puts into the signature the payload hash it is given in this header (it computes
-// none itself), and S3 refuses a signed request without it.
-constexpr char kUnsignedPayload[] = "x-amz-content-sha256: UNSIGNED-PAYLOAD";
-constexpr char kEmptyPayload[] =
-    "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 // A request S3 answered with a server error or that did not complete is tried this many times in
 // all, when repeating it cannot change the outcome.
 constexpr int kAttempts = 3;
@@ -31,12 +28,18 @@ struct Call {
   std::string key;
   HttpRequest request;
   Retry retry = Retry::kNever;
+  // S3 takes a body unsigned (its hash would mean reading it twice); a body-less request is signed
+  // with the empty body's hash.
+  std::string payload_hash = kEmptyPayloadHash;
 };
 
 class CurlS3Client final : public S3Client {
  public:
   CurlS3Client(S3Settings settings, Endpoint endpoint, S3Credentials credentials)
-      : settings_(std::move(settings)), endpoint_(std::move(endpoint)), credentials_(std::move(credentials)) {}
+      : settings_(std::move(settings)),
+        endpoint_(std::move(endpoint)),
+        credentials_(std::move(credentials)),
+        key_{credentials_.access_key_id, credentials_.secret_access_key, credentials_.session_token, settings_.region} {}
 
   Status CheckBucket(const std::string& bucket) override {
     Call call = NewCall("ListObjectsV2", "GET", bucket, "", {{"list-type", "2"}, {"max-keys", "1"}});
@@ -202,13 +205,9 @@ class CurlS3Client final : public S3Client {
     Call call{std::move(operation), bucket, key, {}, Retry::kNever};
     call.request.method = std::move(method);
     call.request.url = RequestUrl(endpoint_, settings_.path_style, bucket, bucket_level ? "" : key, query);
-    bool has_body = call.request.method == "PUT" || (call.request.method == "POST" && !query.contains("uploads"));
-    call.request.headers.push_back(has_body ? kUnsignedPayload : kEmptyPayload);
-    if (!credentials_.session_token.empty()) {
-      call.request.headers.push_back("x-amz-security-token: " + credentials_.session_token);
+    if (call.request.method == "PUT" || (call.request.method == "POST" && !query.contains("uploads"))) {
+      call.payload_hash = "UNSIGNED-PAYLOAD";
     }
-    call.request.sigv4 = "aws:amz:" + settings_.region + ":s3";
-    call.request.user_password = credentials_.access_key_id + ":" + credentials_.secret_access_key;
     return call;
   }
 
@@ -225,7 +224,13 @@ class CurlS3Client final : public S3Client {
   Result<HttpResponse> Send(const Call& call) {
     HttpResponse response;
     for (int attempt = 1;; ++attempt) {
-      response = session_.Perform(call.request);
+      // Signed anew for each attempt: a signature holds its time and S3 refuses an old one.
+      HttpRequest request = call.request;
+      for (std::string& header : SignV4(request.method, request.url, request.headers, call.payload_hash, key_,
+                                        std::time(nullptr))) {
+        request.headers.push_back(std::move(header));
+      }
+      response = session_.Perform(request);
       bool transient = !response.sink_stopped &&
                        (!response.transport_error.empty() || (response.status >= 500 && response.status != 501) ||
                         IsErrorIn200(call, response));
@@ -298,6 +303,7 @@ class CurlS3Client final : public S3Client {
   S3Settings settings_;
   Endpoint endpoint_;
   S3Credentials credentials_;
+  SigningKey key_;
   HttpSession session_;
 };
 

@@ -1,8 +1,8 @@
 // A small S3 client for what sicoop itself does on object storage (Spark moves the data through its
 // S3A connector): publish movimento_flat.csv as one object (a multipart upload joining Spark's part
 // objects, object_join.h), keep the lake's lock (object_lock.h) and its run manifests, remove a
-// run's staging prefix. Requests are signed by libcurl's AWS Signature V4 (CURLOPT_AWS_SIGV4), not
-// by sicoop. Errors name the operation, bucket, key and endpoint and S3's error code, never a secret.
+// run's staging prefix. Requests go through libcurl, signed with AWS Signature V4 by sigv4.h.
+// Errors name the operation, bucket, key and endpoint and S3's error code, never a secret.
 #pragma once
 
 #include <cstdint>
