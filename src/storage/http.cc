@@ -104,7 +104,9 @@ HttpResponse HttpSession::Perform(const HttpRequest& request) {
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  curl_slist* headers = nullptr;
+  // libcurl would otherwise announce a body with "Expect: 100-continue" and wait up to a second for
+  // a server that does not answer that.
+  curl_slist* headers = curl_slist_append(nullptr, "Expect:");
   for (const std::string& header : request.headers) headers = curl_slist_append(headers, header.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   CURLcode code = curl_easy_perform(curl);
