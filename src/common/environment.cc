@@ -46,6 +46,7 @@ Environment Environment::FromProcess() {
   aws.config_file = Variable("AWS_CONFIG_FILE");
   aws.role_arn = Variable("AWS_ROLE_ARN");
   aws.web_identity_token_file = Variable("AWS_WEB_IDENTITY_TOKEN_FILE");
+  aws.endpoint_url_sts = Variable("AWS_ENDPOINT_URL_STS");
   aws.role_session_name = Variable("AWS_ROLE_SESSION_NAME");
   aws.home = environment.home;
   return environment;

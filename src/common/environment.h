@@ -21,6 +21,7 @@ struct AwsEnvironment {
   std::string config_file;              // AWS_CONFIG_FILE
   std::string role_arn;                 // AWS_ROLE_ARN (with the web identity token: IRSA)
   std::string web_identity_token_file;  // AWS_WEB_IDENTITY_TOKEN_FILE
+  std::string endpoint_url_sts;         // AWS_ENDPOINT_URL_STS: where the web identity is exchanged
   std::string role_session_name;        // AWS_ROLE_SESSION_NAME
   std::string home;                     // HOME, for ~/.aws
 };

@@ -92,7 +92,9 @@ Result<S3Credentials> AssumeRoleWithWebIdentity(const S3Settings& settings) {
   std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
                      PercentEncode(environment.role_arn, false) + "&RoleSessionName=" +
                      PercentEncode(session_name, false) + "&WebIdentityToken=" + PercentEncode(Trim(token.str()), false);
-  std::string url = "https://sts." + settings.region + ".amazonaws.com/";
+  std::string url = environment.endpoint_url_sts.empty() ? "https://sts." + settings.region + ".amazonaws.com"
+                                                         : environment.endpoint_url_sts;
+  if (!url.ends_with("/")) url += "/";
   HttpRequest request;
   request.method = "POST";
   request.url = url;

@@ -43,7 +43,8 @@ struct S3Settings {
 
 // The credentials, in the AWS order: the environment's keys; the profile (AWS_PROFILE or
 // "default") in the shared credentials file and config file; a web identity token exchanged with
-// STS for a role (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, as Kubernetes' IRSA sets them).
+// STS (AWS_ENDPOINT_URL_STS or https://sts.REGION.amazonaws.com) for a role (AWS_ROLE_ARN +
+// AWS_WEB_IDENTITY_TOKEN_FILE, as Kubernetes' IRSA sets them).
 Result<S3Credentials> ResolveCredentials(const S3Settings& settings);
 
 // The temporary credentials in STS's AssumeRoleWithWebIdentity answer; `source` names them in messages.

@@ -1,83 +1,13 @@
-// How the S3 client repeats requests, against a scripted HTTP server on 127.0.0.1 that answers
-// each connection with the next of its answers (s3proxy cannot be made to fail on demand).
-#include <arpa/inet.h>
+// How the S3 client repeats requests, against a scripted HTTP server (s3proxy cannot be made to
+// fail on demand).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <thread>
-
+#include "scripted_server.h"
 #include "storage/s3_client.h"
 #include "support/files.h"
 
 namespace sicoop::storage {
 namespace {
-
-class ScriptedServer {
- public:
-  explicit ScriptedServer(std::vector<std::string> answers) : answers_(std::move(answers)) {
-    socket_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (::bind(socket_, reinterpret_cast<sockaddr*>(&address), size) != 0 || ::listen(socket_, 8) != 0 ||
-        ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-      ADD_FAILURE() << "cannot listen on 127.0.0.1";
-      return;
-    }
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~ScriptedServer() {
-    ::shutdown(socket_, SHUT_RDWR);
-    ::close(socket_);
-    if (thread_.joinable()) thread_.join();
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  int requests() const { return requests_; }
-
- private:
-  void Serve() {
-    for (const std::string& answer : answers_) {
-      int connection = ::accept(socket_, nullptr, nullptr);
-      if (connection < 0) return;
-      // The request's head, and its body by Content-Length (the client sends small bodies here).
-      std::string request;
-      char buffer[4096];
-      size_t head_end = std::string::npos;
-      while (head_end == std::string::npos) {
-        ssize_t got = ::recv(connection, buffer, sizeof buffer, 0);
-        if (got <= 0) break;
-        request.append(buffer, static_cast<size_t>(got));
-        head_end = request.find("\r\n\r\n");
-      }
-      size_t length_at = request.find("Content-Length: ");
-      size_t body = length_at == std::string::npos ? 0 : std::stoul(request.substr(length_at + 16));
-      while (head_end != std::string::npos && request.size() < head_end + 4 + body) {
-        ssize_t got = ::recv(connection, buffer, sizeof buffer, 0);
-        if (got <= 0) break;
-        request.append(buffer, static_cast<size_t>(got));
-      }
-      ++requests_;
-      ::send(connection, answer.data(), answer.size(), MSG_NOSIGNAL);
-      ::close(connection);
-    }
-  }
-
-  std::vector<std::string> answers_;
-  int socket_ = -1;
-  int port_ = 0;
-  std::atomic<int> requests_{0};
-  std::thread thread_;
-};
-
-std::string Answer(int status, const std::string& body) {
-  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nETag: \"e1\"\r\nConnection: close\r\n\r\n" + body;
-}
 
 std::unique_ptr<S3Client> ClientOf(const ScriptedServer& server) {
   AwsEnvironment environment;
@@ -96,7 +26,7 @@ std::unique_ptr<S3Client> ClientOf(const ScriptedServer& server) {
 const std::string kSlowDown = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
 
 TEST(S3ClientRetryTest, AReadIsRepeatedAfterServerErrors) {
-  ScriptedServer server({Answer(503, kSlowDown), Answer(500, ""), Answer(200, "the bytes")});
+  ScriptedServer server({HttpAnswer(503, kSlowDown), HttpAnswer(500, ""), HttpAnswer(200, "the bytes")});
   std::unique_ptr<S3Client> client = ClientOf(server);
   ASSERT_NE(client, nullptr);
   Result<std::string> body = client->GetSmall("lake", "k");
@@ -106,8 +36,8 @@ TEST(S3ClientRetryTest, AReadIsRepeatedAfterServerErrors) {
 }
 
 TEST(S3ClientRetryTest, RepeatsAreBoundedAndTheLastErrorIsNamed) {
-  ScriptedServer server({Answer(503, kSlowDown), Answer(503, kSlowDown), Answer(503, kSlowDown),
-                         Answer(200, "too late")});
+  ScriptedServer server({HttpAnswer(503, kSlowDown), HttpAnswer(503, kSlowDown), HttpAnswer(503, kSlowDown),
+                         HttpAnswer(200, "too late")});
   std::unique_ptr<S3Client> client = ClientOf(server);
   ASSERT_NE(client, nullptr);
   Result<std::string> body = client->GetSmall("lake", "k");
@@ -118,7 +48,7 @@ TEST(S3ClientRetryTest, RepeatsAreBoundedAndTheLastErrorIsNamed) {
 }
 
 TEST(S3ClientRetryTest, AConditionalWriteIsNotRepeated) {
-  ScriptedServer server({Answer(503, kSlowDown), Answer(200, "")});
+  ScriptedServer server({HttpAnswer(503, kSlowDown), HttpAnswer(200, "")});
   std::unique_ptr<S3Client> client = ClientOf(server);
   ASSERT_NE(client, nullptr);
   EXPECT_FALSE(client->Put("lake", "lock", "me", Condition::IfAbsent()).ok());
@@ -126,7 +56,7 @@ TEST(S3ClientRetryTest, AConditionalWriteIsNotRepeated) {
 }
 
 TEST(S3ClientRetryTest, AnErrorInsideA200CompletionIsAFailure) {
-  ScriptedServer server({Answer(200, "<?xml version=\"1.0\"?>\n<Error><Code>InternalError</Code>"
+  ScriptedServer server({HttpAnswer(200, "<?xml version=\"1.0\"?>\n<Error><Code>InternalError</Code>"
                                      "<Message>We encountered an internal error.</Message></Error>")});
   std::unique_ptr<S3Client> client = ClientOf(server);
   ASSERT_NE(client, nullptr);
