@@ -104,11 +104,18 @@ HttpResponse HttpSession::Perform(const HttpRequest& request) {
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  // libcurl would otherwise announce a body with "Expect: 100-continue" and wait up to a second for
-  // a server that does not answer that.
-  curl_slist* headers = curl_slist_append(nullptr, "Expect:");
+  // libcurl announces a body over 1 MiB with "Expect: 100-continue": it is sent at once instead of
+  // after up to a second's wait for a server that does not answer that. The header is not removed
+  // ("Expect:"): libcurl 7.88's signer would sign the removed header as empty, which MinIO, reading
+  // a signed "expect" as 100-continue, refuses.
+  curl_easy_setopt(curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 0L);
+  curl_slist* headers = nullptr;
   for (const std::string& header : request.headers) headers = curl_slist_append(headers, header.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (!request.sigv4.empty()) {
+    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, request.sigv4.c_str());
+    curl_easy_setopt(curl, CURLOPT_USERPWD, request.user_password.c_str());
+  }
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

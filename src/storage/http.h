@@ -1,5 +1,5 @@
-// One HTTP exchange through libcurl, for the S3 client and STS: timeouts so that nothing hangs, the
-// body streamed to a sink on success.
+// One HTTP exchange through libcurl, for the S3 client and STS: timeouts so that nothing hangs,
+// optional AWS Signature V4 signing by libcurl, the body streamed to a sink on success.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,9 @@ struct HttpRequest {
   // Receives a successful (2xx) answer's body as it arrives; false stops the transfer. Without it
   // the body is kept in HttpResponse::body. An error answer's body is always kept there.
   std::function<bool(std::string_view)> sink;
+  // AWS Signature V4 by libcurl: "aws:amz:REGION:SERVICE" and "ACCESS_KEY:SECRET"; empty: unsigned.
+  std::string sigv4;
+  std::string user_password;
 };
 
 struct HttpResponse {

@@ -1,40 +1,33 @@
 #include "storage/object_join.h"
 
+#include <algorithm>
+
 namespace sicoop::storage {
 namespace {
 
 // JoinObjectsThrough sends a part once this much transformed output has gathered.
 constexpr size_t kStreamPartBytes = size_t{8} << 20;
 
-// Adds `piece` to the uploaded part being gathered, and sends that part to the plan once it is
-// big enough to be followed by others.
-void Gather(const Piece& piece, PlannedPart& pending, std::vector<PlannedPart>& plan) {
-  pending.pieces.push_back(piece);
-  if (pending.size() >= kMinPartBytes) {
-    plan.push_back(std::move(pending));
-    pending = PlannedPart{};
-  }
-}
-
-// Copy parts for [offset, offset + length) of `source`, cut into near-equal ranges of at most
-// kMaxCopyBytes (each then at least kMinPartBytes, as length is).
-void AddCopies(int source, int64_t offset, int64_t length, std::vector<PlannedPart>& plan) {
-  int64_t count = (length + kMaxCopyBytes - 1) / kMaxCopyBytes;
-  for (int64_t i = 0; i < count; ++i) {
-    int64_t start = offset + length * i / count;
-    int64_t end = offset + length * (i + 1) / count;
-    plan.push_back(PlannedPart{true, {Piece{source, start, end - start}}});
-  }
+Status TooManyParts(int64_t head_size, const std::vector<int64_t>& sizes) {
+  int64_t total = head_size;
+  for (int64_t size : sizes) total += size;
+  return Status::Failure("joining a header and " + std::to_string(sizes.size()) + " part objects (" +
+                         std::to_string(total) + " bytes) into one object takes more than S3's " +
+                         std::to_string(kMaxParts) + " multipart parts: each part object of 5 MiB to 5 GiB is " +
+                         "one part, a larger one a part per 8 to 16 MiB; write fewer part files, none over 5 GiB");
 }
 
 // The upload's life: started, its parts written by `write_parts` (which returns their ETags),
-// completed, and its size checked; aborted on any failure, so that nothing appears under `key`.
+// `before_complete` run, completed, and its size checked; aborted on any failure, so that nothing
+// appears under `key`.
 Result<int64_t> InOneUpload(S3Client& client, const std::string& bucket, const std::string& key,
                             const std::function<Result<std::vector<std::string>>(const std::string&)>& write_parts,
-                            const std::function<int64_t()>& written) {
+                            const std::function<int64_t()>& written, const BeforeComplete& before_complete) {
   SICOOP_ASSIGN_OR_RETURN(std::string upload_id, client.StartUpload(bucket, key));
   Result<std::vector<std::string>> etags = write_parts(upload_id);
-  Status status = etags.ok() ? client.CompleteUpload(bucket, key, upload_id, *etags) : etags.status();
+  Status status = etags.status();
+  if (status.ok() && before_complete) status = before_complete();
+  if (status.ok()) status = client.CompleteUpload(bucket, key, upload_id, *etags);
   if (!status.ok()) {
     Status aborted = client.AbortUpload(bucket, key, upload_id);
     if (!aborted.ok()) {
@@ -65,31 +58,47 @@ int64_t PlannedPart::size() const {
 
 Result<std::vector<PlannedPart>> PlanJoin(int64_t head_size, const std::vector<int64_t>& sizes) {
   std::vector<PlannedPart> plan;
+  // Bytes not in a part yet, less than kMinPartBytes in all: too few to end a part that is not the
+  // last, and a copy cannot take them along.
   PlannedPart pending;
-  if (head_size > 0) Gather(Piece{-1, 0, head_size}, pending, plan);
+  if (head_size > 0) pending.pieces.push_back(Piece{-1, 0, head_size});
   for (int source = 0; source < static_cast<int>(sizes.size()); ++source) {
     int64_t size = sizes[source];
     if (size == 0) continue;
-    int64_t fill = pending.pieces.empty() ? 0 : kMinPartBytes - pending.size();
-    if (size - fill < kMinPartBytes) {
-      // Too small to copy (once the pending part is filled up): downloaded whole.
-      Gather(Piece{source, 0, size}, pending, plan);
+    if (pending.pieces.empty() && size >= kMinPartBytes && size <= kMaxCopyBytes) {
+      if (plan.size() == static_cast<size_t>(kMaxParts)) return TooManyParts(head_size, sizes);
+      plan.push_back(PlannedPart{true, {Piece{source, 0, size}}});
       continue;
     }
-    if (fill > 0) Gather(Piece{source, 0, fill}, pending, plan);
-    AddCopies(source, fill, size - fill, plan);
+    int64_t before = pending.size();
+    int64_t total = before + size;
+    if (total < kMinPartBytes) {
+      pending.pieces.push_back(Piece{source, 0, size});
+      continue;
+    }
+    // Part i holds bytes [total * i / count, total * (i + 1) / count) of the pending bytes followed
+    // by this object: the first takes all that was pending, the last ends at the object's end.
+    int64_t count = std::max<int64_t>(1, total / kUploadPartBytes);
+    if (static_cast<int64_t>(plan.size()) + count > kMaxParts) return TooManyParts(head_size, sizes);
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t start = std::max<int64_t>(0, total * i / count - before);
+      int64_t end = total * (i + 1) / count - before;
+      PlannedPart part = i == 0 ? std::move(pending) : PlannedPart{};
+      part.pieces.push_back(Piece{source, start, end - start});
+      plan.push_back(std::move(part));
+    }
+    pending = PlannedPart{};
   }
-  if (!pending.pieces.empty()) plan.push_back(std::move(pending));
-  if (plan.size() > static_cast<size_t>(kMaxParts)) {
-    return Status::Failure("joining " + std::to_string(sizes.size()) + " objects would take " +
-                           std::to_string(plan.size()) + " multipart parts, more than S3's " +
-                           std::to_string(kMaxParts) + ": write fewer, larger part files");
+  if (!pending.pieces.empty()) {
+    if (plan.size() == static_cast<size_t>(kMaxParts)) return TooManyParts(head_size, sizes);
+    plan.push_back(std::move(pending));
   }
   return plan;
 }
 
 Result<int64_t> JoinObjects(S3Client& client, const std::string& bucket, const std::string& head,
-                            const std::vector<ObjectInfo>& parts, const std::string& target_key) {
+                            const std::vector<ObjectInfo>& parts, const std::string& target_key,
+                            const BeforeComplete& before_complete) {
   std::vector<int64_t> sizes;
   int64_t total = static_cast<int64_t>(head.size());
   for (const ObjectInfo& part : parts) {
@@ -98,6 +107,7 @@ Result<int64_t> JoinObjects(S3Client& client, const std::string& bucket, const s
   }
   SICOOP_ASSIGN_OR_RETURN(std::vector<PlannedPart> plan, PlanJoin(static_cast<int64_t>(head.size()), sizes));
   if (plan.empty()) {
+    if (before_complete) SICOOP_RETURN_IF_ERROR(before_complete());
     SICOOP_RETURN_IF_ERROR(client.Put(bucket, target_key, "").status());
     return int64_t{0};
   }
@@ -108,8 +118,8 @@ Result<int64_t> JoinObjects(S3Client& client, const std::string& bucket, const s
       int number = static_cast<int>(etags.size()) + 1;
       if (part.copy) {
         const Piece& piece = part.pieces.front();
-        SICOOP_ASSIGN_OR_RETURN(std::string etag, client.CopyPart(bucket, target_key, upload_id, number,
-                                                                  parts[piece.source].key, piece.offset, piece.length));
+        SICOOP_ASSIGN_OR_RETURN(std::string etag,
+                                client.CopyPart(bucket, target_key, upload_id, number, parts[piece.source].key));
         etags.push_back(std::move(etag));
         continue;
       }
@@ -130,12 +140,12 @@ Result<int64_t> JoinObjects(S3Client& client, const std::string& bucket, const s
     }
     return etags;
   };
-  return InOneUpload(client, bucket, target_key, write_parts, [&] { return total; });
+  return InOneUpload(client, bucket, target_key, write_parts, [&] { return total; }, before_complete);
 }
 
 Result<int64_t> JoinObjectsThrough(S3Client& client, const std::string& bucket, const std::string& head,
                                    const std::vector<ObjectInfo>& parts, const std::string& target_key,
-                                   const ChunkTransform& transform) {
+                                   const ChunkTransform& transform, const BeforeComplete& before_complete) {
   int64_t written = 0;
   auto write_parts = [&](const std::string& upload_id) -> Result<std::vector<std::string>> {
     std::vector<std::string> etags;
@@ -174,7 +184,7 @@ Result<int64_t> JoinObjectsThrough(S3Client& client, const std::string& bucket, 
     if (!buffer.empty() || etags.empty()) SICOOP_RETURN_IF_ERROR(send());
     return etags;
   };
-  return InOneUpload(client, bucket, target_key, write_parts, [&] { return written; });
+  return InOneUpload(client, bucket, target_key, write_parts, [&] { return written; }, before_complete);
 }
 
 Result<int> AbortUploads(S3Client& client, const std::string& bucket, const std::string& key) {

@@ -9,12 +9,17 @@
 
 #include "storage/http.h"
 #include "storage/s3_url.h"
-#include "storage/sigv4.h"
 #include "storage/xml.h"
 
 namespace sicoop::storage {
 namespace {
 
+// libcurl 7.88 puts into the signature the payload hash it is given in this header (it computes
+// none itself), and S3 refuses a signed request without it. S3 takes a body unsigned (its hash
+// would mean reading it twice); a body-less request is signed with the empty body's hash.
+constexpr char kUnsignedPayload[] = "x-amz-content-sha256: UNSIGNED-PAYLOAD";
+constexpr char kEmptyPayload[] =
+    "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 // A request S3 answered with a server error or that did not complete is tried this many times in
 // all, when repeating it cannot change the outcome.
 constexpr int kAttempts = 3;
@@ -28,18 +33,12 @@ struct Call {
   std::string key;
   HttpRequest request;
   Retry retry = Retry::kNever;
-  // S3 takes a body unsigned (its hash would mean reading it twice); a body-less request is signed
-  // with the empty body's hash.
-  std::string payload_hash = kEmptyPayloadHash;
 };
 
 class CurlS3Client final : public S3Client {
  public:
   CurlS3Client(S3Settings settings, Endpoint endpoint, S3Credentials credentials)
-      : settings_(std::move(settings)),
-        endpoint_(std::move(endpoint)),
-        credentials_(std::move(credentials)),
-        key_{credentials_.access_key_id, credentials_.secret_access_key, credentials_.session_token, settings_.region} {}
+      : settings_(std::move(settings)), endpoint_(std::move(endpoint)), credentials_(std::move(credentials)) {}
 
   Status CheckBucket(const std::string& bucket) override {
     Call call = NewCall("ListObjectsV2", "GET", bucket, "", {{"list-type", "2"}, {"max-keys", "1"}});
@@ -140,13 +139,10 @@ class CurlS3Client final : public S3Client {
   }
 
   Result<std::string> CopyPart(const std::string& bucket, const std::string& key, const std::string& upload_id,
-                               int part_number, const std::string& source_key, int64_t offset,
-                               int64_t length) override {
+                               int part_number, const std::string& source_key) override {
     Call call = NewCall("UploadPartCopy", "PUT", bucket, key,
                         {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}});
     call.request.headers.push_back("x-amz-copy-source: /" + bucket + "/" + PercentEncode(source_key, true));
-    call.request.headers.push_back("x-amz-copy-source-range: bytes=" + std::to_string(offset) + "-" +
-                                   std::to_string(offset + length - 1));
     call.retry = Retry::kIdempotent;
     SICOOP_ASSIGN_OR_RETURN(HttpResponse response, Send(call));
     std::string etag = XmlText(response.body, "ETag").value_or("");
@@ -205,9 +201,13 @@ class CurlS3Client final : public S3Client {
     Call call{std::move(operation), bucket, key, {}, Retry::kNever};
     call.request.method = std::move(method);
     call.request.url = RequestUrl(endpoint_, settings_.path_style, bucket, bucket_level ? "" : key, query);
-    if (call.request.method == "PUT" || (call.request.method == "POST" && !query.contains("uploads"))) {
-      call.payload_hash = "UNSIGNED-PAYLOAD";
+    bool has_body = call.request.method == "PUT" || (call.request.method == "POST" && !query.contains("uploads"));
+    call.request.headers.push_back(has_body ? kUnsignedPayload : kEmptyPayload);
+    if (!credentials_.session_token.empty()) {
+      call.request.headers.push_back("x-amz-security-token: " + credentials_.session_token);
     }
+    call.request.sigv4 = "aws:amz:" + settings_.region + ":s3";
+    call.request.user_password = credentials_.access_key_id + ":" + credentials_.secret_access_key;
     return call;
   }
 
@@ -224,13 +224,8 @@ class CurlS3Client final : public S3Client {
   Result<HttpResponse> Send(const Call& call) {
     HttpResponse response;
     for (int attempt = 1;; ++attempt) {
-      // Signed anew for each attempt: a signature holds its time and S3 refuses an old one.
-      HttpRequest request = call.request;
-      for (std::string& header : SignV4(request.method, request.url, request.headers, call.payload_hash, key_,
-                                        std::time(nullptr))) {
-        request.headers.push_back(std::move(header));
-      }
-      response = session_.Perform(request);
+      // libcurl signs each attempt anew, with the time it is sent.
+      response = session_.Perform(call.request);
       bool transient = !response.sink_stopped &&
                        (!response.transport_error.empty() || (response.status >= 500 && response.status != 501) ||
                         IsErrorIn200(call, response));
@@ -303,7 +298,6 @@ class CurlS3Client final : public S3Client {
   S3Settings settings_;
   Endpoint endpoint_;
   S3Credentials credentials_;
-  SigningKey key_;
   HttpSession session_;
 };
 

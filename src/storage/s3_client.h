@@ -1,7 +1,8 @@
 // A small S3 client for what sicoop itself does on object storage (Spark moves the data through its
 // S3A connector): publish movimento_flat.csv as one object (a multipart upload joining Spark's part
 // objects, object_join.h), keep the lake's lock (object_lock.h) and its run manifests, remove a
-// run's staging prefix. Requests go through libcurl, signed with AWS Signature V4 by sigv4.h.
+// run's staging prefix. Requests go through libcurl and are signed by libcurl's own AWS Signature V4
+// (CURLOPT_AWS_SIGV4), not by a signer of sicoop's.
 // Errors name the operation, bucket, key and endpoint and S3's error code, never a secret.
 #pragma once
 
@@ -77,11 +78,13 @@ class S3Client {
   // Returns the part's ETag.
   virtual Result<std::string> UploadPart(const std::string& bucket, const std::string& key,
                                          const std::string& upload_id, int part_number, std::string_view body) = 0;
-  // A part copied on the server from bytes [offset, offset + length) of another object (UploadPartCopy):
-  // the bytes never travel through sicoop. Returns the part's ETag.
+  // A part copied on the server from the whole object `source_key` (UploadPartCopy, 5 MiB to 5 GiB):
+  // its bytes never travel through sicoop. Whole objects only: a byte range would need the header
+  // x-amz-copy-source-range, which libcurl before 8.10 signs in the wrong order (S3 refuses it).
+  // Returns the part's ETag.
   virtual Result<std::string> CopyPart(const std::string& bucket, const std::string& key,
                                        const std::string& upload_id, int part_number,
-                                       const std::string& source_key, int64_t offset, int64_t length) = 0;
+                                       const std::string& source_key) = 0;
   // Makes the object appear whole, from the parts' ETags in part-number order.
   virtual Status CompleteUpload(const std::string& bucket, const std::string& key, const std::string& upload_id,
                                 const std::vector<std::string>& part_etags) = 0;

@@ -202,8 +202,8 @@ class FakeS3Client final : public S3Client {
                                  std::string_view) override {
     return Unused();
   }
-  Result<std::string> CopyPart(const std::string&, const std::string&, const std::string&, int, const std::string&,
-                               int64_t, int64_t) override {
+  Result<std::string> CopyPart(const std::string&, const std::string&, const std::string&, int,
+                               const std::string&) override {
     return Unused();
   }
   Status CompleteUpload(const std::string&, const std::string&, const std::string&,

@@ -1,5 +1,5 @@
-// How the S3 client repeats requests, against a scripted HTTP server (s3proxy cannot be made to
-// fail on demand).
+// How the S3 client repeats requests and what it sends, against a scripted HTTP server (s3proxy
+// cannot be made to fail on demand, nor show the requests it received).
 #include <gtest/gtest.h>
 
 #include "scripted_server.h"
@@ -9,8 +9,9 @@
 namespace sicoop::storage {
 namespace {
 
-std::unique_ptr<S3Client> ClientOf(const ScriptedServer& server) {
+std::unique_ptr<S3Client> ClientOf(const ScriptedServer& server, const std::string& session_token = "") {
   AwsEnvironment environment;
+  environment.session_token = session_token;
   environment.endpoint_url = server.endpoint();
   environment.region = "us-east-1";
   environment.access_key_id = "AKIDEXAMPLE";
@@ -66,6 +67,40 @@ TEST(S3ClientRetryTest, AnErrorInsideA200CompletionIsAFailure) {
       << status.message();
   EXPECT_NE(status.message().find("InternalError"), std::string::npos) << status.message();
   EXPECT_EQ(server.requests(), 1);
+}
+
+TEST(S3ClientWireTest, LibcurlSignsWhatSicoopSendsAndACopyIsOfAWholeObject) {
+  ScriptedServer server({HttpAnswer(200, ""), HttpAnswer(200, "body"), HttpAnswer(200, ""),
+                         HttpAnswer(200, "<CopyPartResult><ETag>\"e2\"</ETag></CopyPartResult>")});
+  std::unique_ptr<S3Client> client = ClientOf(server, "token-5c1");
+  ASSERT_NE(client, nullptr);
+  const std::string empty_hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  auto expect_signed = [&](const std::string& request, const std::string& payload_hash) {
+    EXPECT_NE(request.find("\r\nx-amz-content-sha256: " + payload_hash + "\r\n"), std::string::npos) << request;
+    EXPECT_NE(request.find("\r\nx-amz-security-token: token-5c1\r\n"), std::string::npos) << request;
+    EXPECT_NE(request.find("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), std::string::npos) << request;
+    EXPECT_NE(request.find("/us-east-1/s3/aws4_request"), std::string::npos) << request;
+    EXPECT_NE(request.find("SignedHeaders=host;x-amz-content-sha256;"), std::string::npos) << request;
+    EXPECT_NE(request.find(";x-amz-date;x-amz-security-token, Signature="), std::string::npos) << request;
+  };
+  ASSERT_TRUE(client->Put("lake", "k", "v").ok());
+  expect_signed(server.last_request(), "UNSIGNED-PAYLOAD");
+  ASSERT_TRUE(client->GetSmall("lake", "k").ok());
+  expect_signed(server.last_request(), empty_hash);
+  // A body over 1 MiB goes with libcurl's own "Expect: 100-continue", which is not signed.
+  std::string part(2 << 20, 'x');
+  ASSERT_TRUE(client->UploadPart("lake", "out.csv", "u1", 1, part).ok());
+  std::string upload = server.last_request();
+  expect_signed(upload.substr(0, upload.find("\r\n\r\n")), "UNSIGNED-PAYLOAD");
+  EXPECT_TRUE(upload.ends_with("\r\n\r\n" + part));
+  Result<std::string> etag = client->CopyPart("lake", "out.csv", "u1", 2, "staging/part 1.csv");
+  ASSERT_TRUE(etag.ok()) << etag.status().message();
+  EXPECT_EQ(*etag, "\"e2\"");
+  std::string copy = server.last_request();
+  expect_signed(copy, "UNSIGNED-PAYLOAD");
+  EXPECT_NE(copy.find("\r\nx-amz-copy-source: /lake/staging/part%201.csv\r\n"), std::string::npos) << copy;
+  EXPECT_EQ(copy.find("x-amz-copy-source-range"), std::string::npos) << copy;
+  EXPECT_EQ(server.requests(), 4);
 }
 
 }  // namespace

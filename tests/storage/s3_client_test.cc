@@ -54,6 +54,68 @@ std::string Read(S3Client& client, const std::string& bucket, const std::string&
   return body.ok() ? *body : "";
 }
 
+// Passes every call on to a real client and counts how the join moved the bytes: copied on the
+// server, or read through sicoop.
+class CountingClient final : public S3Client {
+ public:
+  explicit CountingClient(S3Client& client) : client_(client) {}
+  int copies = 0;
+  int uploads = 0;
+  int64_t bytes_read = 0;
+
+  Status CheckBucket(const std::string& bucket) override { return client_.CheckBucket(bucket); }
+  Result<std::vector<ObjectInfo>> List(const std::string& bucket, const std::string& prefix) override {
+    return client_.List(bucket, prefix);
+  }
+  Status Get(const std::string& bucket, const std::string& key, int64_t offset, int64_t length,
+             const std::function<bool(std::string_view)>& sink) override {
+    return client_.Get(bucket, key, offset, length, [&](std::string_view chunk) {
+      bytes_read += static_cast<int64_t>(chunk.size());
+      return sink(chunk);
+    });
+  }
+  Result<std::string> GetSmall(const std::string& bucket, const std::string& key, ObjectVersion* version) override {
+    return client_.GetSmall(bucket, key, version);
+  }
+  Result<std::string> Put(const std::string& bucket, const std::string& key, std::string_view body,
+                          const Condition& condition) override {
+    return client_.Put(bucket, key, body, condition);
+  }
+  Status Delete(const std::string& bucket, const std::string& key, const Condition& condition) override {
+    return client_.Delete(bucket, key, condition);
+  }
+  Result<int64_t> DeletePrefix(const std::string& bucket, const std::string& prefix) override {
+    return client_.DeletePrefix(bucket, prefix);
+  }
+  Result<std::string> StartUpload(const std::string& bucket, const std::string& key) override {
+    return client_.StartUpload(bucket, key);
+  }
+  Result<std::string> UploadPart(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                                 int part_number, std::string_view body) override {
+    ++uploads;
+    return client_.UploadPart(bucket, key, upload_id, part_number, body);
+  }
+  Result<std::string> CopyPart(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                               int part_number, const std::string& source_key) override {
+    ++copies;
+    return client_.CopyPart(bucket, key, upload_id, part_number, source_key);
+  }
+  Status CompleteUpload(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                        const std::vector<std::string>& part_etags) override {
+    return client_.CompleteUpload(bucket, key, upload_id, part_etags);
+  }
+  Status AbortUpload(const std::string& bucket, const std::string& key, const std::string& upload_id) override {
+    return client_.AbortUpload(bucket, key, upload_id);
+  }
+  Result<std::vector<std::pair<std::string, std::string>>> ListUploads(const std::string& bucket,
+                                                                     const std::string& prefix) override {
+    return client_.ListUploads(bucket, prefix);
+  }
+
+ private:
+  S3Client& client_;
+};
+
 class S3ClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -142,8 +204,11 @@ TEST_F(S3ClientTest, FailedConditionsAreConflicts) {
 }
 
 TEST_F(S3ClientTest, JoinCopiesLargePartsAndUploadsTheRestByteForByte) {
+  // The head and the first object in two uploaded parts (17 MiB), 6 MiB copied, 100 B and 7 MiB
+  // uploaded together, 5 MiB copied, an empty object skipped, 300 B uploaded last.
   std::string head = "id;valor;data\n";
-  std::vector<std::string> bodies{Lines(11 << 20, 1), Lines(100, 2), Lines(12 << 20, 3), Lines(0, 4)};
+  std::vector<std::string> bodies{Lines(17 << 20, 1), Lines(6 << 20, 2), Lines(100, 3), Lines(7 << 20, 4),
+                                  Lines(5 << 20, 5),  Lines(0, 6),       Lines(300, 7)};
   std::vector<ObjectInfo> parts;
   std::string expected = head;
   for (size_t i = 0; i < bodies.size(); ++i) {
@@ -152,9 +217,22 @@ TEST_F(S3ClientTest, JoinCopiesLargePartsAndUploadsTheRestByteForByte) {
     parts.push_back({key, static_cast<int64_t>(bodies[i].size()), ""});
     expected += bodies[i];
   }
-  Result<int64_t> written = JoinObjects(*client_, bucket_, head, parts, "out/movimento_flat.csv");
+  CountingClient counting(*client_);
+  int checks = 0;
+  auto before_complete = [&]() -> Status {
+    ++checks;
+    EXPECT_EQ(counting.uploads + counting.copies, 6) << "every part is written before the check";
+    Result<std::string> not_yet = client_->GetSmall(bucket_, "out/movimento_flat.csv");
+    EXPECT_EQ(not_yet.status().reason(), Status::Reason::kNotFound) << "the object appears only when completed";
+    return Status::Ok();
+  };
+  Result<int64_t> written = JoinObjects(counting, bucket_, head, parts, "out/movimento_flat.csv", before_complete);
   ASSERT_TRUE(written.ok()) << written.status().message();
   EXPECT_EQ(*written, static_cast<int64_t>(expected.size()));
+  EXPECT_EQ(checks, 1);
+  EXPECT_EQ(counting.copies, 2);
+  EXPECT_EQ(counting.uploads, 4);
+  EXPECT_EQ(counting.bytes_read, int64_t{17 << 20} + 100 + (7 << 20) + 300) << "the copied objects were read";
   std::string joined = sicoop::testing::ReadWholeFile(sicoop::testing::S3Root() + "/" + bucket_ + "/out/movimento_flat.csv");
   EXPECT_EQ(joined.size(), expected.size());
   EXPECT_TRUE(joined == expected) << "the joined object differs from the concatenation";
@@ -200,6 +278,33 @@ TEST_F(S3ClientTest, FailedJoinLeavesThePreviousObjectAndNoUpload) {
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.status().message().find("s3a://" + bucket_ + "/staging/part-vanished"), std::string::npos)
       << written.status().message();
+  EXPECT_EQ(Read(*client_, bucket_, "out.csv"), "previous run\n");
+  Result<std::vector<std::pair<std::string, std::string>>> uploads = client_->ListUploads(bucket_, "");
+  ASSERT_TRUE(uploads.ok()) << uploads.status().message();
+  EXPECT_TRUE(uploads->empty());
+}
+
+TEST_F(S3ClientTest, AFailingBeforeCompleteLeavesThePreviousObjectAndNoUpload) {
+  ASSERT_TRUE(client_->Put(bucket_, "out.csv", "previous run\n").ok());
+  std::string big = Lines(6 << 20, 8);
+  ASSERT_TRUE(client_->Put(bucket_, "staging/part-0", big).ok());
+  ASSERT_TRUE(client_->Put(bucket_, "staging/part-1", "1;2\n").ok());
+  std::vector<ObjectInfo> parts{{"staging/part-0", static_cast<int64_t>(big.size()), ""}, {"staging/part-1", 4, ""}};
+  int checks = 0;
+  auto lock_lost = [&] {
+    ++checks;
+    return Status::Failure("the lock of s3a://lake/out was taken over by run 42");
+  };
+  auto identity = [](std::string_view chunk, std::string& out) { out.append(chunk); };
+  for (const Result<int64_t>& written :
+       {JoinObjects(*client_, bucket_, "", parts, "out.csv", lock_lost),
+        JoinObjects(*client_, bucket_, "h\n", parts, "out.csv", lock_lost),
+        JoinObjectsThrough(*client_, bucket_, "h\n", parts, "out.csv", identity, lock_lost),
+        JoinObjects(*client_, bucket_, "", {}, "out.csv", lock_lost)}) {
+    ASSERT_FALSE(written.ok());
+    EXPECT_EQ(written.status().message(), "the lock of s3a://lake/out was taken over by run 42");
+  }
+  EXPECT_EQ(checks, 4);
   EXPECT_EQ(Read(*client_, bucket_, "out.csv"), "previous run\n");
   Result<std::vector<std::pair<std::string, std::string>>> uploads = client_->ListUploads(bucket_, "");
   ASSERT_TRUE(uploads.ok()) << uploads.status().message();
