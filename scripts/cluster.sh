@@ -80,8 +80,9 @@ up() {
   [ -d "$state" ] && down
   local home jars
   home="$(spark_home)"
-  jars="$(ls "$cache"/jars/postgresql-*.jar "$cache"/jars/mysql-connector-j-*.jar 2>/dev/null | paste -sd, -)"
-  [ -n "$jars" ] || die "no JDBC drivers in $cache/jars; run scripts/setup.sh first"
+  # The jars of the local server: JDBC drivers, the Iceberg runtime, Spark's S3A connector.
+  jars="$(ls "$cache"/jars/*.jar 2>/dev/null | paste -sd, -)"
+  ls "$cache"/jars/postgresql-*.jar >/dev/null 2>&1 || die "no JDBC drivers in $cache/jars; run scripts/setup.sh first"
   mkdir -p "$state/logs" "$state/tmp"
   # A failed start stops what it started; the logs stay for the error message to point at.
   trap '[ -f "$state/endpoint" ] || down' EXIT
@@ -109,8 +110,9 @@ up() {
   done
   # The Connect server starts alongside the workers: its application gets its executors as they
   # register with the master.
-  # --jars ships the JDBC drivers to every executor; --driver-class-path puts them on the driver's
-  # system classpath too, where java.sql.DriverManager finds them for clients that name no driver.
+  # --jars ships them to every executor; --driver-class-path puts them on the driver's system
+  # classpath too, where java.sql.DriverManager finds the JDBC drivers for clients that name none.
+  # Workers and executors inherit this environment, AWS credentials included, as S3A looks for them.
   launch connect "$home/bin/spark-submit" \
     --class org.apache.spark.sql.connect.service.SparkConnectServer \
     --name sicoop-connect --master "spark://127.0.0.1:$MASTER_PORT" \

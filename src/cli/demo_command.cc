@@ -53,17 +53,18 @@ Status Demo(const std::vector<std::string>& args, const Environment& environment
   const std::filesystem::path cache = local::CacheDir(environment);
   LakeRunOptions options;
   options.command = "demo";
-  options.lake = cache / "demo-lake";
+  const std::filesystem::path lake = cache / "demo-lake";
+  options.lake = storage::Location::Local(lake);
   std::error_code error;
-  std::filesystem::remove_all(options.lake, error);
-  if (error) return Status::Failure("cannot clear the demo's lake " + options.lake.string() + ": " + error.message());
+  std::filesystem::remove_all(lake, error);
+  if (error) return Status::Failure("cannot clear the demo's lake " + lake.string() + ": " + error.message());
   const std::filesystem::path key_file = cache / "demo-token.key";
   if (!std::filesystem::exists(key_file, error)) SICOOP_RETURN_IF_ERROR(lake::CardTokenKey::CreateFile(key_file));
   SICOOP_ASSIGN_OR_RETURN(options.token_key, lake::CardTokenKey::FromFile(key_file));
   options.source = url;
   options.build = true;
-  options.output_dir = std::filesystem::path(parsed.Get("output"));
-  std::cerr << "sicoop demo: running the ETL on a local Spark Connect server, through the lake " << options.lake.string()
+  options.output = storage::Location::Local(parsed.Get("output"));
+  std::cerr << "sicoop demo: running the ETL on a local Spark Connect server, through the lake " << lake.string()
             << "\n";
   SICOOP_RETURN_IF_ERROR(RunLakeAndReport(options, std::nullopt, environment, ReportOptions{}));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

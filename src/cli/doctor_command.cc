@@ -1,5 +1,6 @@
 // sicoop doctor: checks an installation and the endpoints it is given before a real run, one line
 // per check, so that a user learns everything that is wrong at once rather than one failure per run.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,9 @@
 #include "cli/options.h"
 #include "cli/profile.h"
 #include "cli/source_database.h"
+#include "cli/storage_access.h"
+#include "storage/location.h"
+#include "storage/s3_settings.h"
 #include "db/connection.h"
 #include "db/password_source.h"
 #include "db/schema.h"
@@ -190,6 +194,31 @@ void CheckSpark(const Environment& environment, const Setting& spark, Report& re
   }
 }
 
+// The S3 side of the settings that name s3a:// places: credentials found, and each bucket there for
+// them (the check a run makes before it starts).
+void CheckObjectStorage(const std::vector<Setting>& places, const Environment& environment, Report& report) {
+  std::vector<storage::Location> objects;
+  std::string buckets;
+  for (const Setting& place : places) {
+    auto location = storage::Location::Parse(place.value, place.origin);
+    if (!location.ok() || !location->is_object()) continue;
+    const bool new_bucket = std::none_of(objects.begin(), objects.end(), [&](const storage::Location& seen) {
+      return seen.object().bucket == location->object().bucket;
+    });
+    if (new_bucket) buckets += (buckets.empty() ? "" : ", ") + location->object().bucket;
+    objects.push_back(*location);
+  }
+  if (objects.empty()) return;
+  auto access = OpenStorage(objects, environment);
+  if (!access.ok()) {
+    report.Fail("s3", access.status().message());
+    return;
+  }
+  auto credentials = storage::ResolveCredentials(*access->s3_settings);
+  report.Ok("s3", buckets + " at " + access->s3_settings->endpoint +
+                      (credentials.ok() ? ", credentials from " + credentials->source : std::string()));
+}
+
 Status Doctor(const std::vector<std::string>& args, const Environment& environment) {
   SICOOP_ASSIGN_OR_RETURN(std::optional<ParsedOptions> given, ParseOrShowHelp(kDoctorSpec, args));
   if (!given) return Status::Ok();
@@ -231,7 +260,8 @@ Status Doctor(const std::vector<std::string>& args, const Environment& environme
   report.Ok("spark", spark.value.empty() ? "not set"
                      : (spark_shown.ok() ? spark_shown->Redacted() : spark.value) + " (from " + spark.origin + ")");
   report.Ok("output", output.value.empty() ? "not set" : output.value + " (from " + output.origin + ")");
-  if (!lake.value.empty()) report.Ok("lake", lake.value + " (from " + lake.origin + "; not used yet)");
+  if (!lake.value.empty()) report.Ok("lake", lake.value + " (from " + lake.origin + ")");
+  CheckObjectStorage({output, lake}, environment, report);
 
   CheckDatabase(parsed, environment, db, report);
   CheckSpark(environment, spark, report);

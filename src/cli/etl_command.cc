@@ -12,6 +12,7 @@
 #include "cli/source_database.h"
 #include "db/db_url.h"
 #include "pipeline/csv_output.h"
+#include "storage/location.h"
 
 namespace sicoop::cli {
 namespace {
@@ -25,7 +26,7 @@ const CommandSpec kEtlSpec = {
         {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (required; or SICOOP_DB_URL, or the profile's db)", ""},
         DbPasswordFileOption(),
         kDbTimeoutOption,
-        {"output", "DIR", "folder for movimento_flat.csv; created when missing (required; or SICOOP_OUTPUT, or the profile's output)", ""},
+        {"output", "DIR", "folder, or s3a://BUCKET/PREFIX, for movimento_flat.csv; created when missing (required; or SICOOP_OUTPUT, or the profile's output)", ""},
         {"spark", "URL", "Spark Connect endpoint sc://HOST:PORT[/;token=..;use_ssl=true]; default: SICOOP_SPARK_URL, the profile's spark, else a local server", ""},
         {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
         {"excel-br", "", "for Excel in Portuguese (Brazil): ';', decimal comma, UTF-8 BOM, CRLF line ends", ""},
@@ -48,7 +49,7 @@ Result<pipeline::EtlOptions> EtlOptionsFrom(const ParsedOptions& parsed, const E
   SICOOP_ASSIGN_OR_RETURN(options.source, SourceDatabase(parsed, environment));
   SICOOP_RETURN_IF_ERROR(ApplyDbTimeout(parsed, options.source));
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateOutputDir(parsed.Get("output")));
-  options.output_dir = parsed.Get("output");
+  SICOOP_ASSIGN_OR_RETURN(options.output, storage::Location::Parse(parsed.Get("output"), "--output"));
   options.preset = parsed.Has("excel-br") ? pipeline::CsvPreset::kExcelBr : pipeline::CsvPreset::kDefault;
   SICOOP_ASSIGN_OR_RETURN(options.delimiter,
                           pipeline::ChooseDelimiter(parsed.Has("delimiter") ? std::optional(parsed.Get("delimiter"))
@@ -88,13 +89,13 @@ Status Etl(const std::vector<std::string>& args, const Environment& environment)
   }
   LakeRunOptions lake;
   lake.command = "etl --lake";
-  lake.lake = parsed.Get("lake");
+  SICOOP_ASSIGN_OR_RETURN(lake.lake, storage::Location::Parse(parsed.Get("lake"), "--lake"));
   lake.source = options.source;
   SICOOP_ASSIGN_OR_RETURN(lake.token_key, TokenKeyFrom(parsed, environment));
   SICOOP_ASSIGN_OR_RETURN(lake.lookback, parsed.GetInt("lookback", 0, INT64_MAX / 2));
   lake.partitions = options.partitions;
   lake.build = true;
-  lake.output_dir = options.output_dir;
+  lake.output = options.output;
   lake.export_options = {options.delimiter, options.spreadsheet_safe, options.preset};
   return RunLakeAndReport(lake, endpoint, environment, report);
 }

@@ -18,6 +18,7 @@
 #include "db/jdbc_trust_store.h"
 #include "db/schema.h"
 #include "local/local_server.h"
+#include "cli/storage_access.h"
 #include "pipeline/csv_output.h"
 #include "spark/progress.h"
 #include "spark/session.h"
@@ -56,7 +57,7 @@ std::string SummaryJson(const pipeline::EtlSummary& summary, const std::string& 
     rows_read += (rows_read.empty() ? "" : ",") + JsonString(table) + ":" + std::to_string(rows);
   }
   return "{\"schema_version\":1,\"run_id\":" + JsonString(run_id) + ",\"source\":" + JsonString(source) +
-         ",\"file\":" + JsonString(summary.file.string()) + ",\"rows_read\":{" + rows_read +
+         ",\"file\":" + JsonString(summary.file) + ",\"rows_read\":{" + rows_read +
          "},\"rows_written\":" + std::to_string(summary.rows_written) +
          ",\"seconds\":{\"start\":" + JsonSeconds(summary.seconds_start) +
          ",\"plan\":" + JsonSeconds(summary.seconds_plan) + ",\"spark\":" + JsonSeconds(summary.seconds_spark) +
@@ -69,7 +70,7 @@ std::string SummaryJson(const pipeline::EtlSummary& summary, const std::string& 
 
 }  // namespace
 
-Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& source, const pipeline::FolderLock& lock,
+Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& source, const std::filesystem::path& folder,
                                                               const Environment& environment) {
   if (source.dialect != db::Dialect::kMysql || source.tls.ca_file.empty()) {
     return std::optional<db::JdbcTrustStore>();
@@ -82,12 +83,13 @@ Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& so
                            "PATH: run scripts/setup.sh, or set JAVA_HOME to a JDK");
   }
   SICOOP_ASSIGN_OR_RETURN(db::JdbcTrustStore store,
-                          db::JdbcTrustStore::Make(source.tls.ca_file, pipeline::RunFolder(lock, "jdbc-trust"), keytool));
+                          db::JdbcTrustStore::Make(source.tls.ca_file, folder, keytool));
   return std::optional<db::JdbcTrustStore>(std::move(store));
 }
 
 Result<SparkForRun> ConnectSparkForRun(const std::optional<spark::ConnectionString>& endpoint,
-                                       const Environment& environment, Reporter& reporter) {
+                                       const Environment& environment, Reporter& reporter,
+                                       const std::map<std::string, std::string>& session_settings) {
   SparkForRun run;
   spark::ConnectionString target;
   if (endpoint) {
@@ -101,6 +103,7 @@ Result<SparkForRun> ConnectSparkForRun(const std::optional<spark::ConnectionStri
   reporter.Detail("Spark Connect endpoint " + target.Redacted());
   spark::SessionOptions session_options;
   session_options.user_name = environment.user;
+  session_options.conf = session_settings;
   // Spark reports every 2 s by default: a live line should move faster, and a short run should
   // show one at all. A session setting, so it changes nothing for other users of the server.
   if (reporter.ShowsProgress()) session_options.conf["spark.connect.progress.reportInterval"] = "500ms";
@@ -116,20 +119,22 @@ Result<pipeline::EtlSummary> RunAndReport(const pipeline::EtlOptions& options,
                                           Reporter& reporter) {
   const auto started = std::chrono::steady_clock::now();
   auto log = [&reporter](const std::string& line) { reporter.Log(line); };
-  SICOOP_RETURN_IF_ERROR(pipeline::CheckOutputDir(options.output_dir));
+  SICOOP_RETURN_IF_ERROR(CheckOutput(options.output));
+  SICOOP_ASSIGN_OR_RETURN(StorageAccess storage, OpenStorage({options.output}, environment));
   SICOOP_ASSIGN_OR_RETURN(auto source, db::Connect(options.source));
   SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
   // Before Spark: a folder another run writes into fails this run at once.
-  SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock output_lock, pipeline::LockOutputDir(options.output_dir));
-  reporter.Detail("run " + output_lock.run_id() + " of " + options.source.Redacted() + " into " +
-                  options.output_dir.string());
-  SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store, MakeJdbcTrustStore(options.source, output_lock, environment));
+  SICOOP_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::CsvDestination> destination, LockOutput(options.output, storage));
+  reporter.Detail("run " + destination->run_id() + " of " + options.source.Redacted() + " into " +
+                  options.output.ToString());
+  SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store,
+                          MakeJdbcTrustStore(options.source, destination->RunFolder("jdbc-trust"), environment));
   pipeline::EtlOptions run_options = options;
   // The password the connection used, also when libpq found it itself (PGPASSWORD, ~/.pgpass).
   run_options.source.password = source->url().password;
   if (trust_store) run_options.source.tls.jdbc_trust_store = trust_store->path().string();
 
-  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter));
+  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter, storage.spark_settings));
   auto& session = spark.session;
   const double seconds_start = SecondsSince(started);
   spark::TerminalProgress progress;
@@ -139,7 +144,7 @@ Result<pipeline::EtlSummary> RunAndReport(const pipeline::EtlOptions& options,
       progress.Show(spark::FormatProgress(p.spark) + ", " + std::to_string(p.rows_written) + " rows written");
     };
   }
-  auto summary = pipeline::RunEtl(*session, *source, output_lock, run_options, log, show_progress);
+  auto summary = pipeline::RunEtl(*session, *source, *destination, run_options, log, show_progress);
   progress.Finish();
   std::string spark_version;
   if (summary.ok() && report.json) {
@@ -156,7 +161,7 @@ Result<pipeline::EtlSummary> RunAndReport(const pipeline::EtlOptions& options,
     reporter.ToFile(text.substr(begin, end - begin));
   }
   if (report.json) {
-    std::fputs(SummaryJson(*summary, options.source.Redacted(), output_lock.run_id(), spark_version).c_str(), stdout);
+    std::fputs(SummaryJson(*summary, options.source.Redacted(), destination->run_id(), spark_version).c_str(), stdout);
   } else {
     std::fputs(text.c_str(), stdout);
   }

@@ -18,21 +18,23 @@ namespace sicoop::cli {
 
 
 // MySQL Connector/J reads no PEM CA (db/jdbc_trust_store.h): for a `source` with an ssl-ca, a trust
-// store of its certificates, made with the JDK's keytool in a folder of `lock`'s run inside the
-// locked folder (cleared with the staging folders if the run dies), which Spark reaches at the same
-// path wherever it runs since it writes there. Nothing for other sources.
-Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& source, const pipeline::FolderLock& lock,
+// store of its certificates, made with the JDK's keytool in `folder`, a run folder of the run's
+// destination (CsvDestination::RunFolder: beside a local output, which Spark reaches at the same
+// path since it writes there). Nothing for other sources.
+Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& source, const std::filesystem::path& folder,
                                                               const Environment& environment);
 
 // The Spark session of one run: on `endpoint`, or on the embedded local server (found or started,
 // and stopped at the end when this run started it), opened for the environment's user; with progress
-// reports every 500 ms when the reporter shows progress.
+// reports every 500 ms when the reporter shows progress, and `session_settings` (StorageAccess's S3A
+// settings) set on the session.
 struct SparkForRun {
   std::optional<local::EmbeddedSpark> embedded;
   std::unique_ptr<spark::SparkSession> session;
 };
 Result<SparkForRun> ConnectSparkForRun(const std::optional<spark::ConnectionString>& endpoint,
-                                       const Environment& environment, Reporter& reporter);
+                                       const Environment& environment, Reporter& reporter,
+                                       const std::map<std::string, std::string>& session_settings = {});
 
 // Checks the output folder and the source (reachable, schema present) before anything slow starts,
 // then runs the ETL on `spark` or, when absent, on the embedded local Spark Connect server. Prints

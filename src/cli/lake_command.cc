@@ -12,6 +12,7 @@
 #include "cli/profile.h"
 #include "cli/source_database.h"
 #include "pipeline/csv_output.h"
+#include "storage/location.h"
 
 namespace sicoop::cli {
 namespace {
@@ -52,7 +53,7 @@ const CommandSpec& ExportSpec() {
       "sicoop lake export --lake PATH --output DIR [options]",
       "Writes DIR/movimento_flat.csv from the lake's curated table (created whole or not at all).",
       WithCommonOptions({
-          {"output", "DIR", "folder for movimento_flat.csv; created when missing (or SICOOP_OUTPUT, or the profile's output)", ""},
+          {"output", "DIR", "folder, or s3a://BUCKET/PREFIX, for movimento_flat.csv; created when missing (or SICOOP_OUTPUT, or the profile's output)", ""},
           {"delimiter", "C", "field delimiter (';' suits Brazilian spreadsheets)", ","},
           {"excel-br", "", "for Excel in Portuguese (Brazil): ';', decimal comma, UTF-8 BOM, CRLF line ends", ""},
           {"spreadsheet-safe", "", "prefix ' to text cells starting with = + - @ tab or CR (formula injection); changes data", ""},
@@ -69,7 +70,7 @@ constexpr const char* kLakeUsage =
     "'sicoop lake COMMAND --help' describes the options.\n";
 
 Status RunCommand(LakeRunOptions& options, const ParsedOptions& parsed, const Environment& environment) {
-  options.lake = parsed.Get("lake");
+  SICOOP_ASSIGN_OR_RETURN(options.lake, storage::Location::Parse(parsed.Get("lake"), "--lake"));
   std::optional<spark::ConnectionString> endpoint;
   if (parsed.Has("spark")) {
     SICOOP_ASSIGN_OR_RETURN(endpoint, spark::ParseConnectionString(parsed.Get("spark")));
@@ -112,7 +113,7 @@ Status Export(const std::vector<std::string>& args, const Environment& environme
   LakeRunOptions options;
   options.command = "lake export";
   SICOOP_RETURN_IF_ERROR(pipeline::ValidateOutputDir(parsed->Get("output")));
-  options.output_dir = parsed->Get("output");
+  SICOOP_ASSIGN_OR_RETURN(options.output, storage::Location::Parse(parsed->Get("output"), "--output"));
   options.export_options.preset = parsed->Has("excel-br") ? pipeline::CsvPreset::kExcelBr : pipeline::CsvPreset::kDefault;
   SICOOP_ASSIGN_OR_RETURN(options.export_options.delimiter,
                           pipeline::ChooseDelimiter(parsed->Has("delimiter") ? std::optional(parsed->Get("delimiter"))

@@ -2,15 +2,14 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "cli/db_timeout.h"
 #include "cli/etl_run.h"
 #include "cli/help_catalog.h"
 #include "cli/lake_options.h"
 #include "cli/profile.h"
+#include "cli/storage_access.h"
 #include "cli/source_database.h"
 #include "common/json.h"
 #include "common/numbers.h"
@@ -20,6 +19,8 @@
 #include "lake/catalog.h"
 #include "lake/reconcile.h"
 #include "lake/run_manifest.h"
+#include "storage/location.h"
+#include "storage/small_files.h"
 
 namespace sicoop::cli {
 namespace {
@@ -58,17 +59,16 @@ const CommandSpec& VerifySpec() {
   return spec;
 }
 
-// The lake's folder, which must exist: these commands never create it.
-Result<fs::path> ExistingLake(const ParsedOptions& parsed) {
-  const fs::path lake = parsed.Get("lake");
+// The lake's location; a local one must exist: these commands never create it (an S3 one without
+// a lake fails when Spark opens it).
+Result<storage::Location> ExistingLake(const ParsedOptions& parsed) {
+  SICOOP_ASSIGN_OR_RETURN(storage::Location lake, storage::Location::Parse(parsed.Get("lake"), "--lake"));
   std::error_code error;
-  if (!fs::is_directory(lake, error)) {
-    return Status::Failure("there is no lake at " + lake.string() +
+  if (!lake.is_object() && !fs::is_directory(lake.path(), error)) {
+    return Status::Failure("there is no lake at " + lake.ToString() +
                            ": give --lake the folder of 'sicoop etl --lake' or 'sicoop lake ingest'");
   }
-  fs::path absolute = fs::absolute(lake, error);
-  if (error) return Status::Failure("cannot resolve the lake's path " + lake.string() + ": " + error.message());
-  return absolute;
+  return lake;
 }
 
 Result<std::optional<spark::ConnectionString>> SparkEndpoint(const ParsedOptions& parsed) {
@@ -137,7 +137,8 @@ struct ShowState {
   std::vector<TableState> tables;
   std::vector<lake::TableSnapshot> raw_commits, curated_commits;
   int64_t run_count = 0;
-  std::vector<fs::path> runs;  // the last ones, oldest first
+  std::vector<std::string> runs;  // the last ones, oldest first, as people read their place
+  std::vector<std::string> manifests;  // their text, in the same order
 };
 
 // The run's command and status, as its manifest (our own one-line JSON) states them.
@@ -148,11 +149,10 @@ std::string RunOutcome(const std::string& manifest) {
   return found[1].str() + ", " + found[2].str();
 }
 
-std::string ReadManifest(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string manifest = text.str();
+// The manifest's text without its trailing blanks; empty when it cannot be read.
+std::string ReadManifest(storage::SmallFiles& lake, const std::string& name) {
+  auto text = lake.Read(name);
+  std::string manifest = text.ok() ? *text : "";
   while (!manifest.empty() && (manifest.back() == '\n' || manifest.back() == ' ')) manifest.pop_back();
   return manifest;
 }
@@ -182,7 +182,7 @@ std::string ShowText(const ShowState& state) {
     text += "  " + commit.committed_at + "  " + SummaryValue(commit, "total-records") + " rows\n";
   }
   text += "last runs (" + std::to_string(state.runs.size()) + " of " + std::to_string(state.run_count) + "):\n";
-  for (const fs::path& run : state.runs) text += "  " + run.string() + "  " + RunOutcome(ReadManifest(run)) + "\n";
+  for (size_t i = 0; i < state.runs.size(); ++i) text += "  " + state.runs[i] + "  " + RunOutcome(state.manifests[i]) + "\n";
   return text;
 }
 
@@ -206,9 +206,9 @@ std::string ShowJson(const ShowState& state) {
                        JsonString(commit.committed_at) + ",\"snapshot_id\":" + JsonString(commit.id) +
                        ",\"rows\":" + JsonNumberOrNull(SummaryValue(commit, "total-records")) + "}";
   }
-  for (const fs::path& run : state.runs) {
-    const std::string manifest = ReadManifest(run);
-    runs += (runs.empty() ? "" : ",") + std::string("{\"file\":") + JsonString(run.string()) +
+  for (size_t i = 0; i < state.runs.size(); ++i) {
+    const std::string& manifest = state.manifests[i];
+    runs += (runs.empty() ? "" : ",") + std::string("{\"file\":") + JsonString(state.runs[i]) +
             ",\"manifest\":" + (manifest.empty() || manifest.front() != '{' ? "null" : manifest) + "}";
   }
   return "{\"schema_version\":1,\"lake\":" + JsonString(state.lake) + ",\"watermark\":" +
@@ -226,11 +226,13 @@ Status LakeShow(const std::vector<std::string>& args, const Environment& environ
   SICOOP_ASSIGN_OR_RETURN(int64_t run_limit, parsed->GetInt("runs", 0, 1000000));
   SICOOP_ASSIGN_OR_RETURN(ReportOptions report, ReportOptionsFrom(*parsed));
   SICOOP_ASSIGN_OR_RETURN(std::optional<spark::ConnectionString> endpoint, SparkEndpoint(*parsed));
-  SICOOP_ASSIGN_OR_RETURN(fs::path lake, ExistingLake(*parsed));
+  SICOOP_ASSIGN_OR_RETURN(storage::Location lake, ExistingLake(*parsed));
   Reporter reporter(report);
   SICOOP_RETURN_IF_ERROR(reporter.Open());
-  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter));
-  SICOOP_RETURN_IF_ERROR(lake::OpenLakeToRead(*spark.session, lake.string()));
+  SICOOP_ASSIGN_OR_RETURN(StorageAccess storage, OpenStorage({lake}, environment));
+  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter, storage.spark_settings));
+  SICOOP_ASSIGN_OR_RETURN(const std::string location, SparkUri(lake));
+  SICOOP_RETURN_IF_ERROR(lake::OpenLakeToRead(*spark.session, location));
 
   ShowState state;
   state.lake = parsed->Get("lake");
@@ -239,10 +241,14 @@ Status LakeShow(const std::vector<std::string>& args, const Environment& environ
   SICOOP_ASSIGN_OR_RETURN(state.curated_commits, lake::CurrentHistory(*spark.session, lake::CuratedFlatTable()));
   SICOOP_ASSIGN_OR_RETURN(state.tables, TableStates(*spark.session));
   (void)spark.session->Close();
-  SICOOP_ASSIGN_OR_RETURN(std::vector<fs::path> runs, lake::Manifests(lake));
+  std::unique_ptr<storage::SmallFiles> files = LakeFiles(lake, storage);
+  SICOOP_ASSIGN_OR_RETURN(std::vector<std::string> runs, lake::Manifests(*files));
   state.run_count = static_cast<int64_t>(runs.size());
   const size_t first = runs.size() > static_cast<size_t>(run_limit) ? runs.size() - run_limit : 0;
-  state.runs.assign(runs.begin() + first, runs.end());
+  for (size_t i = first; i < runs.size(); ++i) {
+    state.runs.push_back(files->Describe(runs[i]));
+    state.manifests.push_back(ReadManifest(*files, runs[i]));
+  }
   PrintResult(reporter, ShowText(state), report.json ? std::optional(ShowJson(state)) : std::nullopt);
   return Status::Ok();
 }
@@ -311,13 +317,15 @@ Status LakeVerify(const std::vector<std::string>& args, const Environment& envir
   SICOOP_ASSIGN_OR_RETURN(ReportOptions report, ReportOptionsFrom(*parsed));
   SICOOP_ASSIGN_OR_RETURN(std::optional<spark::ConnectionString> endpoint, SparkEndpoint(*parsed));
   WarnOfAPasswordOnTheCommandLine(*parsed);
-  SICOOP_ASSIGN_OR_RETURN(fs::path lake, ExistingLake(*parsed));
+  SICOOP_ASSIGN_OR_RETURN(storage::Location lake, ExistingLake(*parsed));
   Reporter reporter(report);
   SICOOP_RETURN_IF_ERROR(reporter.Open());
+  SICOOP_ASSIGN_OR_RETURN(StorageAccess storage, OpenStorage({lake}, environment));
   SICOOP_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> source, db::Connect(source_url));
   SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
-  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter));
-  SICOOP_RETURN_IF_ERROR(lake::OpenLakeToRead(*spark.session, lake.string()));
+  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter, storage.spark_settings));
+  SICOOP_ASSIGN_OR_RETURN(const std::string location, SparkUri(lake));
+  SICOOP_RETURN_IF_ERROR(lake::OpenLakeToRead(*spark.session, location));
   reporter.Log("verify the lake " + parsed->Get("lake") + " against " + source->Describe());
   SICOOP_ASSIGN_OR_RETURN(lake::Reconciliation result, lake::Reconcile(*spark.session, *source));
   (void)spark.session->Close();

@@ -8,7 +8,7 @@
 namespace sicoop::cli {
 
 OptionSpec LakeOption() {
-  return {"lake", "PATH", "the lake's folder (Iceberg tables); created when missing (or SICOOP_LAKE, or the profile's lake)", ""};
+  return {"lake", "PATH", "the lake's folder, or s3a://BUCKET/PREFIX (Iceberg tables); created when missing (or SICOOP_LAKE, or the profile's lake)", ""};
 }
 
 OptionSpec TokenKeyFileOption() {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/etl_run.h"
+#include "cli/storage_access.h"
 #include "db/connection.h"
 #include "db/schema.h"
 #include "lake/catalog.h"
@@ -14,6 +15,7 @@
 #include "pipeline/extract.h"
 #include "pipeline/folder_lock.h"
 #include "spark/progress.h"
+#include "storage/object_lock.h"
 
 namespace sicoop::cli {
 namespace {
@@ -23,18 +25,46 @@ using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Creates the lake's folder when missing and takes its lock: one run at a time writes a lake.
-Result<pipeline::FolderLock> LockLake(const fs::path& lake) {
-  std::error_code error;
-  fs::create_directories(lake, error);
-  if (error || !fs::is_directory(lake, error)) {
-    return Status::Failure("cannot use " + lake.string() + " as the lake's folder: " +
-                           (error ? error.message() : std::string("it is a file")) + ": give --lake a folder path");
+// The lock of a lake: one run at a time writes a lake. A local lake's is a lock file in its folder
+// (pipeline/folder_lock.h), an S3 lake's a lease object under its prefix (storage/object_lock.h).
+class LakeLock {
+ public:
+  static Result<LakeLock> Acquire(const storage::Location& lake, const StorageAccess& access) {
+    LakeLock lock;
+    if (lake.is_object()) {
+      SICOOP_ASSIGN_OR_RETURN(std::unique_ptr<storage::S3Client> lock_client, access.NewClient());
+      SICOOP_ASSIGN_OR_RETURN(lock.object_, storage::ObjectLock::Acquire(std::move(lock_client), lake.object().bucket,
+                                                                         lake.object().prefix, kLockName));
+      return lock;
+    }
+    std::error_code error;
+    fs::create_directories(lake.path(), error);
+    if (error || !fs::is_directory(lake.path(), error)) {
+      return Status::Failure("cannot use " + lake.path().string() + " as the lake's folder: " +
+                             (error ? error.message() : std::string("it is a file")) + ": give --lake a folder path");
+    }
+    SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock folder, pipeline::FolderLock::Acquire(lake.path(), kLockName));
+    lock.folder_.emplace(std::move(folder));
+    return lock;
   }
-  return pipeline::FolderLock::Acquire(lake, "sicoop-lake");
-}
 
-std::string SummaryText(const lake::RunRecord& record, double seconds, const fs::path& manifest) {
+  const std::string& run_id() const { return folder_ ? folder_->run_id() : object_->run_id(); }
+  // Fails when another run took an S3 lake's lease over (this one was frozen past it): a run must
+  // then commit nothing more.
+  Status Check() const { return object_ ? object_->Check() : Status::Ok(); }
+  // A folder for this run's files that the Spark server reads (the JDBC trust store): beside a local
+  // lake, in the temporary folder for an S3 one.
+  fs::path RunFolder(const std::string& purpose) const {
+    return folder_ ? pipeline::RunFolder(*folder_, purpose) : storage::TemporaryRunFolder(run_id(), purpose);
+  }
+
+ private:
+  static constexpr const char* kLockName = "sicoop-lake";
+  std::optional<pipeline::FolderLock> folder_;
+  std::unique_ptr<storage::ObjectLock> object_;
+};
+
+std::string SummaryText(const lake::RunRecord& record, double seconds, const std::string& manifest) {
   std::string text;
   if (record.ingest) {
     const lake::IngestSummary& ingest = *record.ingest;
@@ -55,30 +85,30 @@ std::string SummaryText(const lake::RunRecord& record, double seconds, const fs:
             std::to_string(build.raw_movimentos - build.rows) + " movimentos left out by the join\n";
   }
   if (record.exported) {
-    text += std::to_string(record.exported->rows) + " rows written to " + record.exported->file.string() + "\n";
+    text += std::to_string(record.exported->rows) + " rows written to " + record.exported->file + "\n";
   }
   char total[64];
   std::snprintf(total, sizeof(total), "%.1f s", seconds);
-  return text + "done in " + total + "; manifest " + manifest.string() + "\n";
+  return text + "done in " + total + "; manifest " + manifest + "\n";
 }
 
-Status RunPhases(const LakeRunOptions& options, const std::optional<spark::ConnectionString>& endpoint,
-                 const Environment& environment, Reporter& reporter, lake::RunRecord& record) {
+Status RunPhases(const LakeRunOptions& options, const StorageAccess& storage,
+                 const std::optional<spark::ConnectionString>& endpoint, const Environment& environment,
+                 Reporter& reporter, lake::RunRecord& record) {
   auto start = Clock::now();
-  if (options.output_dir) SICOOP_RETURN_IF_ERROR(pipeline::CheckOutputDir(*options.output_dir));
+  if (options.output) SICOOP_RETURN_IF_ERROR(CheckOutput(*options.output));
   std::unique_ptr<db::Connection> source;
   if (options.source) {
     SICOOP_ASSIGN_OR_RETURN(source, db::Connect(*options.source));
     SICOOP_RETURN_IF_ERROR(db::CheckSchema(*source));
   }
-  SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock lake_lock, LockLake(options.lake));
+  SICOOP_ASSIGN_OR_RETURN(LakeLock lake_lock, LakeLock::Acquire(options.lake, storage));
   record.run_id = lake_lock.run_id();
-  std::optional<pipeline::FolderLock> output_lock;
-  if (options.output_dir) {
-    SICOOP_ASSIGN_OR_RETURN(pipeline::FolderLock locked, pipeline::LockOutputDir(*options.output_dir));
-    output_lock.emplace(std::move(locked));
+  std::unique_ptr<pipeline::CsvDestination> destination;
+  if (options.output) {
+    SICOOP_ASSIGN_OR_RETURN(destination, LockOutput(*options.output, storage));
   }
-  reporter.Detail("run " + record.run_id + " on the lake " + options.lake.string());
+  reporter.Detail("run " + record.run_id + " on the lake " + options.lake.ToString());
   lake::IngestOptions ingest;
   if (source) {
     ingest.source = *options.source;
@@ -86,18 +116,17 @@ Status RunPhases(const LakeRunOptions& options, const std::optional<spark::Conne
     ingest.source.password = source->url().password;
   }
   SICOOP_ASSIGN_OR_RETURN(std::optional<db::JdbcTrustStore> trust_store,
-                          source ? MakeJdbcTrustStore(ingest.source, lake_lock, environment)
+                          source ? MakeJdbcTrustStore(ingest.source, lake_lock.RunFolder("jdbc-trust"), environment)
                                  : Result<std::optional<db::JdbcTrustStore>>(std::nullopt));
   if (trust_store) ingest.source.tls.jdbc_trust_store = trust_store->path().string();
-  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter));
-  std::error_code error;
-  const fs::path location = fs::absolute(options.lake, error);
-  if (error) return Status::Failure("cannot resolve the lake's path " + options.lake.string() + ": " + error.message());
-  SICOOP_RETURN_IF_ERROR(lake::OpenLake(*spark.session, location.string()));
+  SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter, storage.spark_settings));
+  SICOOP_ASSIGN_OR_RETURN(const std::string location, SparkUri(options.lake));
+  SICOOP_RETURN_IF_ERROR(lake::OpenLake(*spark.session, location));
   record.seconds["start"] = SecondsSince(start);
   auto log = [&reporter](const std::string& line) { reporter.Log(line); };
 
   if (source) {
+    SICOOP_RETURN_IF_ERROR(lake_lock.Check());
     start = Clock::now();
     ingest.lookback = options.lookback;
     ingest.partitions = options.partitions;
@@ -111,14 +140,15 @@ Status RunPhases(const LakeRunOptions& options, const std::optional<spark::Conne
     record.seconds["ingest"] = SecondsSince(start);
   }
   if (options.build) {
+    SICOOP_RETURN_IF_ERROR(lake_lock.Check());
     start = Clock::now();
     SICOOP_ASSIGN_OR_RETURN(lake::BuildSummary built, lake::BuildCurated(*spark.session, log));
     record.build = built;
     record.seconds["build"] = SecondsSince(start);
   }
-  if (output_lock) {
+  if (destination) {
     start = Clock::now();
-    log("export " + lake::CuratedFlatTable() + " to " + (options.output_dir->string()) + "/" + pipeline::kFlatFileName);
+    log("export " + lake::CuratedFlatTable() + " to " + destination->FileName());
     spark::TerminalProgress progress;
     std::function<void(const pipeline::EtlProgress&)> show_progress;
     if (reporter.ShowsProgress()) {
@@ -126,7 +156,7 @@ Status RunPhases(const LakeRunOptions& options, const std::optional<spark::Conne
         progress.Show(spark::FormatProgress(p.spark) + ", " + std::to_string(p.rows_written) + " rows written");
       };
     }
-    auto written = lake::ExportCsv(*spark.session, *output_lock, options.export_options, show_progress);
+    auto written = lake::ExportCsv(*spark.session, *destination, options.export_options, show_progress);
     progress.Finish();
     if (!written.ok()) return written.status();
     record.exported = lake::ExportRecord{written->file, written->rows};
@@ -146,20 +176,28 @@ Status RunLakeAndReport(const LakeRunOptions& options, const std::optional<spark
   lake::RunRecord record;
   record.command = options.command;
   record.started_at = std::chrono::system_clock::now();
-  record.lake = options.lake.string();
+  record.lake = options.lake.ToString();
   if (options.source) {
     db::DbUrl without_password = *options.source;
     without_password.password.clear();
     record.source = without_password.Redacted();
   }
-  Status ran = RunPhases(options, spark, environment, reporter, record);
+  // S3 credentials and buckets are checked before anything else; a run that fails there holds no
+  // lock and writes no manifest.
+  auto storage = OpenStorage(options.output ? std::vector{options.lake, *options.output} : std::vector{options.lake},
+                             environment);
+  if (!storage.ok()) {
+    reporter.ToFile("error: " + storage.status().message());
+    return storage.status();
+  }
+  Status ran = RunPhases(options, *storage, spark, environment, reporter, record);
   if (!ran.ok()) record.error = ran.message();
   // A run that never held the lake's lock has no id and writes nothing into the lake.
   if (record.run_id.empty()) {
     reporter.ToFile("error: " + ran.message());
     return ran;
   }
-  auto manifest = lake::WriteManifest(options.lake, record);
+  auto manifest = lake::WriteManifest(*LakeFiles(options.lake, *storage), record);
   if (!ran.ok()) {
     reporter.ToFile("error: " + ran.message());
     return ran;

@@ -16,20 +16,21 @@
 #include "lake/csv_export.h"
 #include "lake/raw_ingest.h"
 #include "spark/connection_string.h"
+#include "storage/location.h"
 
 namespace sicoop::cli {
 
 struct LakeRunOptions {
   std::string command;          // as the manifest names it: "etl --lake", "lake ingest", ...
-  std::filesystem::path lake;   // a local folder
+  storage::Location lake;       // a local folder or an S3 prefix
   // Ingest, when set: from this source, tokenising card numbers with the key.
   std::optional<db::DbUrl> source;
   std::optional<lake::CardTokenKey> token_key;
   int64_t lookback = lake::kDefaultLookback;
   int partitions = 0;
   bool build = false;
-  // Export, when set: into this folder.
-  std::optional<std::filesystem::path> output_dir;
+  // Export, when set: into this folder or S3 prefix.
+  std::optional<storage::Location> output;
   lake::ExportOptions export_options;
 };
 

@@ -1,20 +1,11 @@
 #include "lake/run_manifest.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <ctime>
-#include <fstream>
 
 #include "common/json.h"
 
 namespace sicoop::lake {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string UtcText(std::chrono::system_clock::time_point at, const char* format) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(at);
@@ -25,7 +16,7 @@ std::string UtcText(std::chrono::system_clock::time_point at, const char* format
   return text;
 }
 
-fs::path ManifestFolder(const fs::path& lake) { return lake / "_sicoop" / "runs"; }
+constexpr const char* kManifestFolder = "_sicoop/runs";
 
 std::string OptionalNumber(const std::optional<int64_t>& value) {
   return value ? std::to_string(*value) : "null";
@@ -72,44 +63,24 @@ std::string ManifestJson(const RunRecord& record) {
          ",\"lake\":" + JsonString(record.lake) + ",\"source\":" + (record.source.empty() ? "null" : JsonString(record.source)) +
          ",\"ingest\":" + (record.ingest ? IngestJson(*record.ingest) : "null") +
          ",\"build\":" + (record.build ? BuildJson(*record.build) : "null") + ",\"export\":" +
-         (record.exported ? "{\"file\":" + JsonString(record.exported->file.string()) +
+         (record.exported ? "{\"file\":" + JsonString(record.exported->file) +
                                 ",\"rows\":" + std::to_string(record.exported->rows) + "}"
                           : "null") +
          ",\"seconds\":{" + seconds + "}}\n";
 }
 
-Result<fs::path> WriteManifest(const fs::path& lake, const RunRecord& record) {
-  const fs::path folder = ManifestFolder(lake);
-  std::error_code error;
-  fs::create_directories(folder, error);
-  if (error) return Status::Failure("cannot create the folder of run manifests " + folder.string() + ": " + error.message());
-  const fs::path target = folder / (UtcText(record.started_at, "%Y%m%dT%H%M%SZ") + "-" + record.run_id + ".json");
-  const fs::path aside = folder / ("." + target.filename().string() + ".tmp");
-  const std::string text = ManifestJson(record);
-  const int fd = ::open(aside.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  const int saved = errno;
-  if (fd >= 0) written = ::close(fd) == 0 && written;
-  if (!written || ::rename(aside.c_str(), target.c_str()) != 0) {
-    const std::string reason = std::strerror(written ? errno : saved);
-    fs::remove(aside, error);
-    return Status::Failure("cannot write the run manifest " + target.string() + ": " + reason);
-  }
-  return target;
+Result<std::string> WriteManifest(storage::SmallFiles& lake, const RunRecord& record) {
+  const std::string name = std::string(kManifestFolder) + "/" + UtcText(record.started_at, "%Y%m%dT%H%M%SZ") + "-" +
+                           record.run_id + ".json";
+  Status written = lake.WriteWhole(name, ManifestJson(record));
+  if (!written.ok()) return written.WithContext("cannot write the run manifest " + lake.Describe(name));
+  return lake.Describe(name);
 }
 
-Result<std::vector<fs::path>> Manifests(const fs::path& lake) {
-  const fs::path folder = ManifestFolder(lake);
-  std::vector<fs::path> manifests;
-  std::error_code error;
-  if (!fs::exists(folder, error)) return manifests;
-  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
-    const std::string name = it->path().filename().string();
-    if (name.front() != '.' && it->path().extension() == ".json") manifests.push_back(it->path());
-  }
-  if (error) return Status::Failure("cannot list the run manifests in " + folder.string() + ": " + error.message());
-  std::sort(manifests.begin(), manifests.end());
-  return manifests;
+Result<std::vector<std::string>> Manifests(storage::SmallFiles& lake) {
+  SICOOP_ASSIGN_OR_RETURN(std::vector<std::string> names, lake.List(kManifestFolder, ".json"));
+  for (std::string& name : names) name = std::string(kManifestFolder) + "/" + name;
+  return names;
 }
 
 }  // namespace sicoop::lake

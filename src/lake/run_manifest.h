@@ -15,11 +15,12 @@
 #include "common/status.h"
 #include "lake/curated_build.h"
 #include "lake/raw_ingest.h"
+#include "storage/small_files.h"
 
 namespace sicoop::lake {
 
 struct ExportRecord {
-  std::filesystem::path file;
+  std::string file;  // a path or an s3a:// URI
   int64_t rows = 0;
 };
 
@@ -39,12 +40,13 @@ struct RunRecord {
 // The manifest of `record` as one line of JSON.
 std::string ManifestJson(const RunRecord& record);
 
-// Writes the manifest into LAKE/_sicoop/runs/ (whole: written aside, then renamed) and returns its
-// path. `lake` is a local folder.
-Result<std::filesystem::path> WriteManifest(const std::filesystem::path& lake, const RunRecord& record);
+// Writes the manifest into _sicoop/runs/ of the lake's files (whole) and returns where, as people
+// read it.
+Result<std::string> WriteManifest(storage::SmallFiles& lake, const RunRecord& record);
 
-// The manifests in LAKE/_sicoop/runs/, oldest first (their names start with the run's UTC start
-// time); none when the folder is missing. A manifest being written (still aside) is not listed.
-Result<std::vector<std::filesystem::path>> Manifests(const std::filesystem::path& lake);
+// The manifests in _sicoop/runs/ of the lake's files (names relative to the lake, for
+// SmallFiles::Read), oldest first (their names start with the run's UTC start time); none when the
+// folder is missing. A manifest being written is not listed.
+Result<std::vector<std::string>> Manifests(storage::SmallFiles& lake);
 
 }  // namespace sicoop::lake

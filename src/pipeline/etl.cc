@@ -82,17 +82,15 @@ Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& targe
                                 const std::function<void(const EtlProgress&)>& progress) {
   WrittenCsv written;
   auto start = Clock::now();
-  SICOOP_ASSIGN_OR_RETURN(StagingDir staging, StagingDir::Create(target.lock));
+  SICOOP_ASSIGN_OR_RETURN(std::unique_ptr<CsvStaging> staging, target.destination.Stage());
   spark::SparkSession& spark = rows.session();
   if (progress) {
-    spark.SetProgressHandler([&progress, counter = WrittenRowsCounter(staging.parts())](
-                                 const spark::ExecutionProgress& report) mutable {
-      progress(EtlProgress{report, counter.Poll()});
+    std::optional<WrittenRowsCounter> counter;
+    if (auto local_parts = staging->LocalParts()) counter.emplace(*local_parts);
+    spark.SetProgressHandler([&progress, counter](const spark::ExecutionProgress& report) mutable {
+      progress(EtlProgress{report, counter ? counter->Poll() : 0});
     });
   }
-  std::error_code error;
-  const std::filesystem::path parts_dir = std::filesystem::absolute(staging.parts(), error);
-  if (error) return Status::Failure("cannot resolve the staging folder " + staging.parts().string() + ": " + error.message());
   // Spark counts the rows in the job that writes them (an observation on the write's input: only
   // tasks that succeeded, each partition once), so the published file can be checked against it.
   spark::Observation counted("sicoop_rows_written");
@@ -101,7 +99,7 @@ Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& targe
                      .Format("csv")
                      .Mode("overwrite")
                      .Options(SparkCsvOptions(target.delimiter))
-                     .Save(parts_dir.string());
+                     .Save(staging->PartsUri());
   spark.SetProgressHandler({});
   if (!saved.ok()) return describe_failure(saved);
   if (before_publish) SICOOP_RETURN_IF_ERROR(before_publish());
@@ -109,14 +107,13 @@ Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& targe
   written.seconds_spark = SecondsSince(start);
 
   start = Clock::now();
-  written.file = target.lock.dir() / kFlatFileName;
-  SICOOP_ASSIGN_OR_RETURN(written.rows, PublishCsv(staging, FlatViewHeader(target.delimiter), target.preset,
-                                                   written.file, spark_rows));
+  written.file = target.destination.FileName();
+  SICOOP_ASSIGN_OR_RETURN(written.rows, staging->Publish(FlatViewHeader(target.delimiter), target.preset, spark_rows));
   written.seconds_publish = SecondsSince(start);
   return written;
 }
 
-Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const FolderLock& lock,
+Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, CsvDestination& destination,
                           const EtlOptions& options, const std::function<void(const std::string&)>& log,
                           const std::function<void(const EtlProgress&)>& progress) {
   EtlSummary summary;
@@ -128,7 +125,7 @@ Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, co
   SICOOP_ASSIGN_OR_RETURN(
       WrittenCsv written,
       WriteFlatCsv(spark.Sql(FlatViewSql(options.card_number, options.spreadsheet_safe, DecimalMark(options.preset))),
-                   FlatCsvWrite{lock, options.delimiter, options.preset}, [&snapshot] { return snapshot.End(); },
+                   FlatCsvWrite{destination, options.delimiter, options.preset}, [&snapshot] { return snapshot.End(); },
                    [&options](const Status& failure) {
                      return ExplainJdbcTimeout(failure, options.source).WithContext("Spark could not write the flat view");
                    },

@@ -1,6 +1,6 @@
 // The ETL of docs/output-contract.md: Spark extracts the four source tables over JDBC (partitioned on their keys),
 // joins them into the flat view, sorts it and writes it as CSV part files; sicoop publishes them as
-// one DIR/movimento_flat.csv, atomically.
+// one movimento_flat.csv, atomically, in a local folder or an S3 prefix (csv_destination.h).
 #pragma once
 
 #include <cstdint>
@@ -12,9 +12,10 @@
 #include "common/status.h"
 #include "db/connection.h"
 #include "db/db_url.h"
+#include "pipeline/csv_destination.h"
 #include "pipeline/csv_output.h"
 #include "pipeline/flat_view.h"
-#include "pipeline/folder_lock.h"
+#include "storage/location.h"
 #include "spark/execution_progress.h"
 #include "spark/session.h"
 
@@ -22,7 +23,7 @@ namespace sicoop::pipeline {
 
 struct EtlOptions {
   db::DbUrl source;
-  std::filesystem::path output_dir;
+  storage::Location output;  // a local folder or an S3 prefix
   char delimiter = ',';
   CardNumberMode card_number = CardNumberMode::kMasked;
   int partitions = 0;  // JDBC partitions of the big table; 0 = derived from its size
@@ -31,7 +32,7 @@ struct EtlOptions {
 };
 
 struct EtlSummary {
-  std::filesystem::path file;                  // the published movimento_flat.csv
+  std::string file;                            // the published movimento_flat.csv: a path or an s3a:// URI
   int64_t rows_written = 0;                    // data rows, header excluded; what Spark counted too
   std::map<std::string, int64_t> source_rows;  // rows per source table when the run started
   double seconds_start = 0;                    // the caller's: checks, lock, Spark's start-up or connection
@@ -51,23 +52,23 @@ struct EtlProgress {
 Result<int> TaskSlots(spark::SparkSession& spark);
 
 // Rows to become DIR/movimento_flat.csv: `rows`, the flat view's columns as text in the contract's
-// order, already in the file's order (part files in partition order, each sorted); the lock of DIR.
+// order, already in the file's order (part files in partition order, each sorted); where it goes.
 struct FlatCsvWrite {
-  const FolderLock& lock;
+  CsvDestination& destination;
   char delimiter = ',';
   CsvPreset preset = CsvPreset::kDefault;
 };
 
 // What WriteFlatCsv published and how long each half took.
 struct WrittenCsv {
-  std::filesystem::path file;
+  std::string file;
   int64_t rows = 0;
   double seconds_spark = 0;
   double seconds_publish = 0;
 };
 
 // Has Spark write `rows` as CSV part files into a staging folder of the locked DIR, counting them as
-// it writes, then publishes DIR/movimento_flat.csv (csv_output.h) when the file holds as many rows
+// it writes, then publishes the destination's movimento_flat.csv when the file holds as many rows
 // as Spark counted. `before_publish` runs between the two and can stop the publication (a source
 // snapshot's last check). `describe_failure` turns a failed Spark write into the message to give.
 Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& target,
@@ -78,12 +79,11 @@ Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& targe
 // Runs the ETL. `source` is an open connection to options.source, whose schema the caller has
 // checked (db::CheckSchema); every read of the run sees one instant of it (source_snapshot.h), so
 // it holds a transaction until Spark has read everything and must not be used meanwhile. `spark` is
-// a connected session. `lock` is the caller's lock on options.output_dir (LockOutputDir), held until
-// RunEtl returns. `log` receives one line per phase; `progress`, when set, each progress report of
+// a connected session. `destination` is options.output, locked by the caller until RunEtl returns. `log` receives one line per phase; `progress`, when set, each progress report of
 // the Spark write. The file is published only when its rows are as many as Spark counted while
-// writing them. On failure the previous DIR/movimento_flat.csv, if any, is untouched and no
-// intermediate file stays in DIR.
-Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, const FolderLock& lock,
+// writing them. On failure the previous movimento_flat.csv, if any, is untouched and no
+// intermediate file stays in the destination.
+Result<EtlSummary> RunEtl(spark::SparkSession& spark, db::Connection& source, CsvDestination& destination,
                           const EtlOptions& options, const std::function<void(const std::string&)>& log,
                           const std::function<void(const EtlProgress&)>& progress = {});
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "common/numbers.h"
 #include "storage/http.h"
 #include "storage/s3_url.h"
 #include "storage/xml.h"
@@ -40,8 +41,9 @@ class CurlS3Client final : public S3Client {
   CurlS3Client(S3Settings settings, Endpoint endpoint, S3Credentials credentials)
       : settings_(std::move(settings)), endpoint_(std::move(endpoint)), credentials_(std::move(credentials)) {}
 
-  Status CheckBucket(const std::string& bucket) override {
-    Call call = NewCall("ListObjectsV2", "GET", bucket, "", {{"list-type", "2"}, {"max-keys", "1"}});
+  Status CheckBucket(const std::string& bucket, const std::string& prefix) override {
+    Call call = NewCall("ListObjectsV2", "GET", bucket, "",
+                        {{"list-type", "2"}, {"max-keys", "1"}, {"prefix", prefix.empty() ? "" : prefix + "/"}});
     call.retry = Retry::kIdempotent;
     return Send(call).status();
   }
@@ -58,7 +60,11 @@ class CurlS3Client final : public S3Client {
       for (std::string_view contents : XmlElements(response.body, "Contents")) {
         ObjectInfo object;
         object.key = XmlText(contents, "Key").value_or("");
-        object.size = std::stoll(XmlText(contents, "Size").value_or("0"));
+        object.size = ParseInteger(XmlText(contents, "Size").value_or("0")).value_or(-1);
+        if (object.size < 0) {
+          return Status::Failure("S3 ListObjectsV2 of s3a://" + bucket + "/" + prefix + " gave " + object.key +
+                                 " a size that is not a number: is " + settings_.endpoint + " an S3 server?");
+        }
         object.etag = XmlText(contents, "ETag").value_or("");
         objects.push_back(std::move(object));
       }

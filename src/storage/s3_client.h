@@ -49,9 +49,10 @@ class S3Client {
   static Result<std::unique_ptr<S3Client>> Create(const S3Settings& settings);
   virtual ~S3Client() = default;
 
-  // Checks that `bucket` exists and these credentials may list it: the message of a failure names
-  // the bucket, the endpoint and, for refused credentials, which variable to check.
-  virtual Status CheckBucket(const std::string& bucket) = 0;
+  // Checks that `bucket` exists and these credentials may list the keys under `prefix` ("" for the
+  // whole bucket): a policy that grants only a prefix passes. The message of a failure names the
+  // bucket, the endpoint and, for refused credentials, which variable to check.
+  virtual Status CheckBucket(const std::string& bucket, const std::string& prefix) = 0;
 
   // Every object whose key starts with `prefix`, in key order (all pages).
   virtual Result<std::vector<ObjectInfo>> List(const std::string& bucket, const std::string& prefix) = 0;

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "common/numbers.h"
+
 namespace sicoop::storage {
 namespace {
 
@@ -62,7 +64,7 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
   for (char c : port) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return bad("the port is not a number");
   }
-  if (!port.empty() && (port.size() > 5 || std::stoi(std::string(port)) > 65535)) return bad("the port is out of range");
+  if (!port.empty() && (port.size() > 5 || ParseInteger(port).value_or(65536) > 65535)) return bad("the port is out of range");
   endpoint.host = std::string(host);
   endpoint.port = std::string(port);
   return endpoint;

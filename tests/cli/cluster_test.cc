@@ -3,6 +3,7 @@
 // files happen in executor JVMs of their own, not in the driver. The file must be byte for byte the
 // one the local Spark gives for the same source.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -63,9 +64,16 @@ class ClusterTest : public ::testing::Test {
     fs::remove_all(output_);
   }
 
+  // The test S3 server's credentials, as its users export them: the cluster's JVMs inherit them
+  // from cluster.sh, sicoop reads them itself.
+  static std::vector<std::pair<std::string, std::string>> AwsEnv() {
+    return {{"AWS_ACCESS_KEY_ID", S3AccessKey()}, {"AWS_SECRET_ACCESS_KEY", S3SecretKey()},
+            {"AWS_REGION", S3Region()}, {"AWS_ENDPOINT_URL_S3", S3Endpoint()}};
+  }
+
   static RunResult Cluster(const std::string& action) {
     return RunCommand({"bash", std::string(SICOOP_SOURCE_DIR) + "/scripts/cluster.sh", action,
-                       SICOOP_CLUSTER_STATE_DIR});
+                       SICOOP_CLUSTER_STATE_DIR}, AwsEnv());
   }
 
   // Starts the cluster from a clean state; returns its endpoint, or "" with the test failed.
@@ -87,7 +95,9 @@ class ClusterTest : public ::testing::Test {
                 std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"etl", "--db", url, "--output", output.string(), "--spark", spark};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunSicoop(args, {{"TZ", "America/Sao_Paulo"}});
+    auto env = AwsEnv();
+    env.emplace_back("TZ", "America/Sao_Paulo");
+    return RunSicoop(args, env);
   }
 
   fs::path output_;
@@ -134,6 +144,21 @@ TEST_F(ClusterTest, EtlOnAStandaloneClusterGivesTheLocalRunsFileByteForByte) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(output_ / "cluster")) names.push_back(entry.path().filename());
   EXPECT_EQ(names, std::vector<std::string>{"movimento_flat.csv"});
+
+  // The lake and the file on S3, no folder shared with the cluster: the same bytes again.
+  const std::string bucket = FreshS3Bucket();
+  ASSERT_FALSE(bucket.empty());
+  const fs::path key = output_ / "token.key";
+  std::ofstream(key, std::ios::binary) << std::string(32, '\x5a');
+  ASSERT_EQ(chmod(key.c_str(), 0600), 0);
+  start = std::chrono::steady_clock::now();
+  RunResult on_s3 = Etl(fresh.url, cluster, "s3a://" + bucket + "/out",
+                        {"--partitions", "4", "--lake", "s3a://" + bucket + "/lake", "--token-key-file", key.string()});
+  ASSERT_EQ(on_s3.exit_code, 0) << on_s3.output;
+  std::cout << "etl --lake on the cluster, lake and file on S3: " << SecondsSince(start) << " s\n";
+  const std::string from_s3 = ReadWholeFile(fs::path(S3Root()) / bucket / "out" / "movimento_flat.csv");
+  EXPECT_TRUE(from_s3 == from_local) << FirstDifference(from_s3, from_local);
+  EXPECT_TRUE(fs::exists(fs::path(S3Root()) / bucket / "lake" / "curated" / "movimento_flat" / "metadata" / "version-hint.text"));
 }
 
 }  // namespace

@@ -248,5 +248,29 @@ TEST(DoctorTest, FailsWhenTheS3AConnectorIsNotAmongTheJars) {
       << run.output;
 }
 
+// An s3a:// output or lake: doctor finds the credentials and checks the buckets as a run would.
+TEST(DoctorTest, ChecksTheBucketsOfAnS3OutputAndLake) {
+  const fs::path folder = MakeTestFolder("doctor");
+  const std::string bucket = FreshS3Bucket();
+  ASSERT_FALSE(bucket.empty());
+  auto aws = [&](const std::string& secret, const std::string& output, const std::string& lake = "") {
+    return Isolated(folder, {{"AWS_ACCESS_KEY_ID", S3AccessKey()}, {"AWS_SECRET_ACCESS_KEY", secret},
+                             {"AWS_REGION", S3Region()}, {"AWS_ENDPOINT_URL_S3", S3Endpoint()},
+                             {"SICOOP_OUTPUT", output}, {"SICOOP_LAKE", lake}});
+  };
+  RunResult good = RunSicoop({"doctor"}, aws(S3SecretKey(), "s3a://" + bucket + "/out", "s3a://" + bucket + "/lake"));
+  EXPECT_TRUE(Has(good.output, "ok    s3               " + bucket + " at " + S3Endpoint() +
+                                   ", credentials from AWS_ACCESS_KEY_ID"))
+      << good.output;
+  RunResult refused = RunSicoop({"doctor"}, aws("not-the-secret-1234", "s3a://" + bucket + "/out"));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(Has(refused.output, "FAIL  s3               ")) << refused.output;
+  EXPECT_TRUE(Has(refused.output, bucket)) << refused.output;
+  EXPECT_FALSE(Has(refused.output, "not-the-secret-1234")) << refused.output;
+  RunResult missing = RunSicoop({"doctor"}, aws(S3SecretKey(), "s3a://no-such-" + bucket.substr(0, 30) + "/out"));
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_TRUE(Has(missing.output, "does not exist")) << missing.output;
+}
+
 }  // namespace
 }  // namespace sicoop::testing

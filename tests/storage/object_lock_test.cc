@@ -190,7 +190,7 @@ class FakeS3Client final : public S3Client {
   }
 
   // Not used by the lock.
-  Status CheckBucket(const std::string&) override { return Unused(); }
+  Status CheckBucket(const std::string&, const std::string&) override { return Unused(); }
   Result<std::vector<ObjectInfo>> List(const std::string&, const std::string&) override { return Unused(); }
   Status Get(const std::string&, const std::string&, int64_t, int64_t,
              const std::function<bool(std::string_view)>&) override {

@@ -63,7 +63,9 @@ class CountingClient final : public S3Client {
   int uploads = 0;
   int64_t bytes_read = 0;
 
-  Status CheckBucket(const std::string& bucket) override { return client_.CheckBucket(bucket); }
+  Status CheckBucket(const std::string& bucket, const std::string& prefix) override {
+    return client_.CheckBucket(bucket, prefix);
+  }
   Result<std::vector<ObjectInfo>> List(const std::string& bucket, const std::string& prefix) override {
     return client_.List(bucket, prefix);
   }
@@ -129,7 +131,7 @@ class S3ClientTest : public ::testing::Test {
 };
 
 TEST_F(S3ClientTest, PutGetListDelete) {
-  ASSERT_TRUE(client_->CheckBucket(bucket_).ok());
+  ASSERT_TRUE(client_->CheckBucket(bucket_, "lake").ok());
   Result<std::string> etag = client_->Put(bucket_, "run/a b+ç.csv", "hello, world");
   ASSERT_TRUE(etag.ok()) << etag.status().message();
   ASSERT_TRUE(client_->Put(bucket_, "run/z", "").ok());
@@ -329,7 +331,7 @@ TEST_F(S3ClientTest, WrongSecretIsRefusedWithoutPrintingIt) {
   environment.secret_access_key = "wrong-secret-4f9a7c";
   std::unique_ptr<S3Client> client = NewClient(environment);
   ASSERT_NE(client, nullptr);
-  for (const Status& status : {client->CheckBucket(bucket_), client->Put(bucket_, "k", "v").status()}) {
+  for (const Status& status : {client->CheckBucket(bucket_, ""), client->Put(bucket_, "k", "v").status()}) {
     ASSERT_FALSE(status.ok());
     const std::string& message = status.message();
     EXPECT_EQ(status.reason(), Status::Reason::kAuthentication) << message;
@@ -347,7 +349,7 @@ TEST_F(S3ClientTest, SessionTokenIsNeverPrinted) {
   environment.session_token = "session-token-b81e2d";
   std::unique_ptr<S3Client> client = NewClient(environment);
   ASSERT_NE(client, nullptr);
-  Status status = client->CheckBucket(bucket_);
+  Status status = client->CheckBucket(bucket_, "");
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("s3a://" + bucket_), std::string::npos) << status.message();
   EXPECT_EQ(status.message().find("session-token-b81e2d"), std::string::npos) << status.message();
@@ -355,7 +357,7 @@ TEST_F(S3ClientTest, SessionTokenIsNeverPrinted) {
 }
 
 TEST_F(S3ClientTest, MissingBucketSaysItMustExist) {
-  Status status = client_->CheckBucket(bucket_ + "-missing");
+  Status status = client_->CheckBucket(bucket_ + "-missing", "out");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.reason(), Status::Reason::kNotFound) << status.message();
   EXPECT_NE(status.message().find("NoSuchBucket"), std::string::npos) << status.message();
@@ -373,7 +375,7 @@ TEST(S3ClientUnreachableTest, RefusedConnectionIsUnreachable) {
   environment.secret_access_key = "secret";
   std::unique_ptr<S3Client> client = NewClient(environment);
   ASSERT_NE(client, nullptr);
-  Status status = client->CheckBucket("lake");
+  Status status = client->CheckBucket("lake", "");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.reason(), Status::Reason::kUnreachable) << status.message();
   EXPECT_NE(status.message().find(environment.endpoint_url), std::string::npos) << status.message();
