@@ -16,37 +16,16 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-size=10000000
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --size) size="$2"; shift 2 ;;
-    *) echo "usage: run.sh [--size N]" >&2; exit 2 ;;
-  esac
-done
+source "$here/../lib.sh"
+size_from_args "$@"
 sicoop="${SICOOP_BIN:-$root/build/sicoop}"
 work="${BENCH_DIR:-/tmp/sicoop-bench-lake}"
 results="$here/results-$(date +%F).txt"
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-cleanup() {
-  bash "$root/tests/harness/servers.sh" stop "$work/db" 2>/dev/null || true
-  bash "$root/tests/harness/servers.sh" stop "$work/spark" 2>/dev/null || true
-}
-
-seconds_of() {  # seconds_of LABEL COMMAND...: runs COMMAND, logs it, prints its wall-clock seconds
-  local label="$1" start end; shift
-  start="$(date +%s.%N)"
-  "$@" >"$work/logs/$label.log" 2>&1 || { log "$label failed; see $work/logs/$label.log"; tail -5 "$work/logs/$label.log" >&2; exit 1; }
-  end="$(date +%s.%N)"
-  echo "$start $end" | awk '{printf "%.1f", $2 - $1}'
-}
 
 movimento_rows_read() {  # the rows PostgreSQL's scans of movimento have returned so far
   psql -qAt "$url" -c "SELECT pg_stat_force_next_flush()" >/dev/null 2>&1 || true
   psql -qAt "$url" -c "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = 'movimento'"
 }
-
-same() { if cmp -s "$1" "$2"; then echo identical; else echo DIFFERENT; fi; }
 
 add_movimentos() {  # add_movimentos N SEED: N new movimentos on existing cards, dated over 2024, ids above the others
   psql -q "$url" -c "SELECT setseed($2 / 100.0)" -c "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao)
@@ -57,18 +36,11 @@ add_movimentos() {  # add_movimentos N SEED: N new movimentos on existing cards,
 
 main() {
   [ -x "$sicoop" ] || { log "no sicoop at $sicoop; build it first (make build)"; exit 1; }
-  cleanup; rm -rf "$work"; mkdir -p "$work/logs" "$work/out"
-  trap cleanup EXIT
-  bash "$root/tests/harness/servers.sh" start "$work/db" db
-  bash "$root/tests/harness/servers.sh" start "$work/spark" spark
-  url="$(sed -n 's/^SICOOP_TEST_PG_URL=//p' "$work/db/servers.env")"
-  local spark lake="$work/lake" key="$work/token.key" step=$((size / 100))
-  spark="$(sed -n 's/^SICOOP_TEST_SPARK=//p' "$work/spark/servers.env")"
+  stop_servers; rm -rf "$work"; mkdir -p "$work/logs" "$work/out"
+  trap stop_servers EXIT
+  local url spark lake="$work/lake" key="$work/token.key" step=$((size / 100))
+  start_seeded_servers "$sicoop" "$size"
   head -c 32 /dev/urandom > "$key" && chmod 600 "$key"
-  log "seeding PostgreSQL with $size movimentos"
-  "$sicoop" db init --db "$url" >/dev/null
-  "$sicoop" db seed --db "$url" --movimentos "$size" --seed 1 >/dev/null
-  psql -q "$url" -c "VACUUM ANALYZE" >/dev/null
 
   local lake_args=(--lake "$lake" --token-key-file "$key" --spark "$spark" --quiet)
   log "(a) direct etl"

@@ -12,42 +12,18 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-size=10000000
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --size) size="$2"; shift 2 ;;
-    *) echo "usage: run.sh [--size N]" >&2; exit 2 ;;
-  esac
-done
+source "$here/../lib.sh"
+size_from_args "$@"
 sicoop="${SICOOP_BIN:-$root/build/sicoop}"
 work="${BENCH_DIR:-/tmp/sicoop-bench-s3}"
 results="$here/results-$(date +%F).txt"
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-cleanup() {
-  bash "$root/tests/harness/servers.sh" stop "$work/db" 2>/dev/null || true
-  bash "$root/tests/harness/servers.sh" stop "$work/spark" 2>/dev/null || true
-}
-
-seconds_of() {  # seconds_of LABEL COMMAND...: runs COMMAND, logs it, prints its wall-clock seconds
-  local label="$1" start end; shift
-  start="$(date +%s.%N)"
-  "$@" >"$work/logs/$label.log" 2>&1 || { log "$label failed; see $work/logs/$label.log"; tail -5 "$work/logs/$label.log" >&2; exit 1; }
-  end="$(date +%s.%N)"
-  echo "$start $end" | awk '{printf "%.1f", $2 - $1}'
-}
-
-same() { if cmp -s "$1" "$2"; then echo identical; else echo DIFFERENT; fi; }
 
 main() {
   [ -x "$sicoop" ] || { log "no sicoop at $sicoop; build it first (make build)"; exit 1; }
-  cleanup; rm -rf "$work"; mkdir -p "$work/logs" "$work/out"
-  trap cleanup EXIT
-  bash "$root/tests/harness/servers.sh" start "$work/db" db
-  bash "$root/tests/harness/servers.sh" start "$work/spark" spark
+  stop_servers; rm -rf "$work"; mkdir -p "$work/logs" "$work/out"
+  trap stop_servers EXIT
   local env_file="$work/spark/servers.env" url spark
-  url="$(sed -n 's/^SICOOP_TEST_PG_URL=//p' "$work/db/servers.env")"
-  spark="$(sed -n 's/^SICOOP_TEST_SPARK=//p' "$env_file")"
+  start_seeded_servers "$sicoop" "$size"
   # sicoop takes the S3 server's address and keys the AWS way, from the environment.
   export AWS_ENDPOINT_URL_S3="$(sed -n 's/^SICOOP_TEST_S3_ENDPOINT=//p' "$env_file")"
   export AWS_ACCESS_KEY_ID="$(sed -n 's/^SICOOP_TEST_S3_ACCESS_KEY=//p' "$env_file")"
@@ -57,10 +33,6 @@ main() {
   mkdir -p "$s3_root/bench"
   local lake="$work/lake" key="$work/token.key"
   head -c 32 /dev/urandom > "$key" && chmod 600 "$key"
-  log "seeding PostgreSQL with $size movimentos"
-  "$sicoop" db init --db "$url" >/dev/null
-  "$sicoop" db seed --db "$url" --movimentos "$size" --seed 1 >/dev/null
-  psql -q "$url" -c "VACUUM ANALYZE" >/dev/null
 
   local a b c d
   log "(a) etl into a local folder"

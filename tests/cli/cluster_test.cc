@@ -3,7 +3,6 @@
 // files happen in executor JVMs of their own, not in the driver. The file must be byte for byte the
 // one the local Spark gives for the same source.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -149,8 +148,7 @@ TEST_F(ClusterTest, EtlOnAStandaloneClusterGivesTheLocalRunsFileByteForByte) {
   const std::string bucket = FreshS3Bucket();
   ASSERT_FALSE(bucket.empty());
   const fs::path key = output_ / "token.key";
-  std::ofstream(key, std::ios::binary) << std::string(32, '\x5a');
-  ASSERT_EQ(chmod(key.c_str(), 0600), 0);
+  ASSERT_TRUE(WriteTokenKeyFile(key));
   start = std::chrono::steady_clock::now();
   RunResult on_s3 = Etl(fresh.url, cluster, "s3a://" + bucket + "/out",
                         {"--partitions", "4", "--lake", "s3a://" + bucket + "/lake", "--token-key-file", key.string()});

@@ -10,7 +10,6 @@
 // could not tell when it is done. The other runs use the fixture's server.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,7 +22,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -119,11 +117,7 @@ class LakeFaultsTest : public ::testing::Test {
     root_ = MakeTestFolder("sicoop-lake-faults");
     lake_ = root_ / "lake";
     key_ = root_ / "token.key";
-    std::random_device random;
-    std::string key;
-    for (int i = 0; i < 32; ++i) key += static_cast<char>(random() & 0xff);
-    std::ofstream(key_, std::ios::binary) << key;
-    ASSERT_EQ(chmod(key_.c_str(), 0600), 0);
+    ASSERT_TRUE(WriteTokenKeyFile(key_));
   }
 
   void TearDown() override {

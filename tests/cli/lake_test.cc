@@ -2,7 +2,6 @@
 // PostgreSQL and MariaDB and the fixture's Spark server, into a lake folder of the test's own. What
 // sicoop wrote is read back with pyiceberg (support/read_iceberg.h, no Spark), with a Spark session
 // of the test's own for time travel, and compared with the source and with a direct run's file.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -98,13 +97,7 @@ class LakeTest : public ::testing::Test {
     root_ = MakeTestFolder("sicoop-lake");
     lake_ = root_ / "lake";
     key_ = root_ / "token.key";
-    std::string bytes(32, '\0');
-    std::ifstream random("/dev/urandom", std::ios::binary);
-    ASSERT_TRUE(random.read(bytes.data(), static_cast<std::streamsize>(bytes.size())));
-    const int fd = ::open(key_.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-    ASSERT_EQ(::close(fd), 0);
+    ASSERT_TRUE(WriteTokenKeyFile(key_));
   }
 
   void TearDown() override {

@@ -9,8 +9,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <regex>
 #include <string>
 #include <thread>
@@ -52,11 +50,7 @@ class ObjectStorageTest : public ::testing::Test {
     bucket_ = FreshS3Bucket();
     ASSERT_FALSE(bucket_.empty());
     key_ = root_ / "token.key";
-    std::random_device random;
-    std::string key;
-    for (int i = 0; i < 32; ++i) key += static_cast<char>(random() & 0xff);
-    std::ofstream(key_, std::ios::binary) << key;
-    ASSERT_EQ(chmod(key_.c_str(), 0600), 0);
+    ASSERT_TRUE(WriteTokenKeyFile(key_));
   }
   void TearDown() override { fs::remove_all(root_); }
 

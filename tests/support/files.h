@@ -13,4 +13,8 @@ std::string ReadWholeFile(const std::filesystem::path& path);
 // test.
 std::filesystem::path MakeTestFolder(const std::string& prefix);
 
+// Writes 32 random bytes to the new file `path`, readable by its owner alone: a card-token key as
+// `--token-key-file` takes it. Fails the running test and returns false when it cannot.
+bool WriteTokenKeyFile(const std::filesystem::path& path);
+
 }  // namespace sicoop::testing
