@@ -27,6 +27,7 @@ bench: build
 	@bash bench/seed/run.sh
 	@bash bench/etl/run.sh
 	@bash bench/lake/run.sh
+	@bash bench/s3/run.sh
 
 clean:
 	rm -rf $(BUILD)
