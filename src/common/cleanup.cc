@@ -16,13 +16,16 @@
 namespace sicoop {
 namespace {
 
-enum class Action { kTerminateProcessGroup, kStopPostgresAndRemove, kAskAndWait, kRemoveFolder };
+enum class Action { kTerminateProcessGroup, kStopPostgresAndRemove, kAskAndWait, kRemoveFolder, kAskAndWaitLast };
 
 // The order the handler runs the actions in, whatever order they were registered in: first the
 // requests that stop Spark operations (their server must still be up to hear them), then the
-// servers, last the folders that the operations and servers wrote into.
+// servers, then the folders that the operations and servers wrote into; last the release of the
+// run's lock on an object store, once nothing of the run writes any more (a lock released earlier
+// would let the next run start while Spark still writes into the prefix).
 constexpr Action kActionOrder[] = {Action::kAskAndWait, Action::kTerminateProcessGroup,
-                                   Action::kStopPostgresAndRemove, Action::kRemoveFolder};
+                                   Action::kStopPostgresAndRemove, Action::kRemoveFolder,
+                                   Action::kAskAndWaitLast};
 
 // A slot is claimed (kFilling) by a registration, filled, then armed; the handler runs only armed
 // slots, so it never reads half-written paths.
@@ -99,7 +102,8 @@ void RunAction(const Slot& slot) {
     case Action::kStopPostgresAndRemove:
       StopPostgresAndRemove(slot);
       break;
-    case Action::kAskAndWait: {
+    case Action::kAskAndWait:
+    case Action::kAskAndWaitLast: {
       (void)!write(slot.request_fd, "!", 1);
       pollfd done{slot.done_fd, POLLIN, 0};
       poll(&done, 1, slot.timeout_ms);
@@ -188,16 +192,29 @@ CleanupRegistration CleanupRegistration::RemoveFolder(const std::string& folder)
   return CleanupRegistration(slot);
 }
 
-CleanupRegistration CleanupRegistration::AskAndWait(int request_fd, int done_fd, int timeout_ms) {
-  if (request_fd < 0 || done_fd < 0) return CleanupRegistration();
+namespace {
+
+// The armed slot of an AskAndWait action; -1 when there is none.
+int ArmAskAndWait(Action action, int request_fd, int done_fd, int timeout_ms) {
+  if (request_fd < 0 || done_fd < 0) return -1;
   int slot = ClaimSlot();
-  if (slot < 0) return CleanupRegistration();
-  g_slots[slot].action = Action::kAskAndWait;
+  if (slot < 0) return -1;
+  g_slots[slot].action = action;
   g_slots[slot].request_fd = request_fd;
   g_slots[slot].done_fd = done_fd;
   g_slots[slot].timeout_ms = timeout_ms;
   g_slots[slot].state = kArmed;
-  return CleanupRegistration(slot);
+  return slot;
+}
+
+}  // namespace
+
+CleanupRegistration CleanupRegistration::AskAndWait(int request_fd, int done_fd, int timeout_ms) {
+  return CleanupRegistration(ArmAskAndWait(Action::kAskAndWait, request_fd, done_fd, timeout_ms));
+}
+
+CleanupRegistration CleanupRegistration::AskAndWaitLast(int request_fd, int done_fd, int timeout_ms) {
+  return CleanupRegistration(ArmAskAndWait(Action::kAskAndWaitLast, request_fd, done_fd, timeout_ms));
 }
 
 CleanupRegistration::CleanupRegistration(CleanupRegistration&& other) noexcept : slot_(other.slot_) {

@@ -34,6 +34,11 @@ class CleanupRegistration {
   // signals: writes one byte to `request_fd`, then waits up to `timeout_ms` for a byte on `done_fd`.
   static CleanupRegistration AskAndWait(int request_fd, int done_fd, int timeout_ms);
 
+  // The same, but after every other action: for the release of a lock on an object store
+  // (storage/object_lock.h), which must outlast the work it guards (Spark's operations, interrupted
+  // by AskAndWait, and the servers), as a folder's lock lasts until the process ends.
+  static CleanupRegistration AskAndWaitLast(int request_fd, int done_fd, int timeout_ms);
+
   CleanupRegistration() = default;
   CleanupRegistration(CleanupRegistration&& other) noexcept;
   CleanupRegistration& operator=(CleanupRegistration&& other) noexcept;

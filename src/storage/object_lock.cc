@@ -1,8 +1,13 @@
 #include "storage/object_lock.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cassert>
+#include <cerrno>
+#include <cstring>
 
 #include "common/json.h"
 #include "common/run_id.h"
@@ -16,6 +21,11 @@ using Clock = std::chrono::steady_clock;
 // taken over by a third run) starts again; that cannot go on for long unless runs start in a tight
 // loop.
 constexpr int kAttempts = 5;
+
+// How long a terminating signal waits for the lock's removal before the process ends anyway (the
+// lock then lapses with its lease): a DELETE answers in milliseconds from a reachable store, and
+// Ctrl-C must not seem to hang when the store is out of reach.
+constexpr int kSignalWaitMs = 3000;
 
 std::string Url(const std::string& bucket, const std::string& key) { return "s3a://" + bucket + "/" + key; }
 
@@ -83,7 +93,7 @@ Result<std::unique_ptr<ObjectLock>> ObjectLock::Acquire(std::unique_ptr<S3Client
     if (created.ok()) {
       std::unique_ptr<ObjectLock> lock(
           new ObjectLock(std::move(client), bucket, key, run_id, record, times, *created, sent));
-      lock->renewer_ = std::thread(&ObjectLock::RenewUntilReleased, lock.get());
+      SICOOP_RETURN_IF_ERROR(lock->StartRenewing());  // on failure, the lock's destructor removes it
       return lock;
     }
     if (created.status().reason() != Status::Reason::kConflict) {
@@ -125,13 +135,38 @@ ObjectLock::ObjectLock(std::unique_ptr<S3Client> client, std::string bucket, std
       etag_(std::move(etag)),
       confirmed_(written) {}
 
+Status ObjectLock::StartRenewing() {
+  if (pipe2(wake_pipe_, O_CLOEXEC) != 0 || pipe2(done_pipe_, O_CLOEXEC) != 0) {
+    return Status::Failure("cannot create the pipes of the renewal thread of the lock " + url() + ": " +
+                           std::strerror(errno) + "; check the open-file limit (ulimit -n), then run again");
+  }
+  // The thread starts with the terminating signals blocked: their handler runs on another thread
+  // and waits for this one.
+  sigset_t terminating;
+  sigset_t previous;
+  sigemptyset(&terminating);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGABRT}) sigaddset(&terminating, signal_number);
+  pthread_sigmask(SIG_BLOCK, &terminating, &previous);
+  renewer_ = std::thread(&ObjectLock::RenewUntilReleased, this);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  // Last of the signal's actions, so that the lock goes only once Spark's operations are interrupted
+  // and the servers stopped (common/cleanup.h): the next run must not start while this one's writes
+  // into the prefix may still land.
+  on_signal_ = CleanupRegistration::AskAndWaitLast(wake_pipe_[1], done_pipe_[0], kSignalWaitMs);
+  return Status::Ok();
+}
+
 ObjectLock::~ObjectLock() {
+  on_signal_.Release();
   {
     std::lock_guard<std::mutex> guard(mutex_);
     releasing_ = true;
   }
-  wake_.notify_all();
+  if (wake_pipe_[1] >= 0) (void)!write(wake_pipe_[1], "!", 1);
   if (renewer_.joinable()) renewer_.join();
+  for (int fd : {wake_pipe_[0], wake_pipe_[1], done_pipe_[0], done_pipe_[1]}) {
+    if (fd >= 0) close(fd);
+  }
   // A lock taken over is the other run's; one that cannot be removed now lapses with its lease.
   if (!lost_) (void)client_->Delete(bucket_, key_, Condition::IfMatch(etag_));
 }
@@ -157,7 +192,21 @@ Status ObjectLock::Check() const {
 void ObjectLock::RenewUntilReleased() {
   std::unique_lock<std::mutex> guard(mutex_);
   for (int64_t renewal = 1;; ++renewal) {
-    if (wake_.wait_for(guard, times_.renewal, [this] { return releasing_; })) return;
+    // A lock that is no longer this run's is not renewed: the thread waits for the release or a
+    // signal only.
+    const int timeout_ms = lost_ ? -1 : static_cast<int>(times_.renewal.count());
+    guard.unlock();
+    pollfd wake{wake_pipe_[0], POLLIN, 0};
+    const int ready = poll(&wake, 1, timeout_ms);
+    guard.lock();
+    if (releasing_) return;
+    if (ready > 0) {
+      char byte;
+      (void)!read(wake_pipe_[0], &byte, 1);
+      RemoveOnSignal(guard);
+      continue;
+    }
+    if (lost_) continue;  // woken by a signal that is not a terminating one
     const std::string etag = etag_;
     guard.unlock();
     const Clock::time_point sent = Clock::now();
@@ -190,11 +239,23 @@ void ObjectLock::RenewUntilReleased() {
     } else if (!taker.empty()) {
       lost_ = "the lock " + url() + " is no longer this run's: " + taker +
               "; this run stops before publishing anything";
-      return;
     } else {
       renewal_error_ = failure.message();  // transient as far as we know: tried again next time
     }
   }
+}
+
+void ObjectLock::RemoveOnSignal(std::unique_lock<std::mutex>& guard) {
+  if (!lost_) {
+    const std::string etag = etag_;
+    // Check() fails from now on and the destructor leaves the lock alone: the run is ending.
+    lost_ = "the lock " + url() + " was removed: this run was stopped by a signal";
+    guard.unlock();
+    // As the destructor does: a lock renewed or taken over since is left as it is.
+    (void)client_->Delete(bucket_, key_, Condition::IfMatch(etag));
+    guard.lock();
+  }
+  (void)!write(done_pipe_[1], "!", 1);
 }
 
 }  // namespace sicoop::storage

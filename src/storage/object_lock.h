@@ -13,12 +13,14 @@
 // must not publish. Each renewal writes a new body (a renewal count), so a taker that judged the
 // lock expired from an older ETag cannot remove a lock renewed since.
 //
-// A run that ends without its destructor (SIGKILL, a host lost) leaves the lock until its lease
-// ends: the next run fails meanwhile, naming the holder and how long to wait.
+// A run stopped by a terminating signal (Ctrl-C, SIGTERM, SIGHUP, an abort) removes its lock on its
+// way out, once its Spark operations and servers are stopped (common/cleanup.h), so that a rerun can
+// start at once, as after a folder's lock. A run that ends without either (SIGKILL, a host lost)
+// leaves the lock until its lease ends: the next run fails meanwhile, naming the holder and how long
+// to wait.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -26,6 +28,7 @@
 #include <string>
 #include <thread>
 
+#include "common/cleanup.h"
 #include "common/status.h"
 #include "storage/run_lock.h"
 #include "storage/s3_client.h"
@@ -72,8 +75,14 @@ class ObjectLock final : public RunLock {
   ObjectLock(std::unique_ptr<S3Client> client, std::string bucket, std::string key, std::string run_id,
              std::string record, LeaseTimes times, std::string etag, std::chrono::steady_clock::time_point written);
 
-  // The renewal thread: rewrites the lock every renewal until released or taken over.
+  // Creates the wake pipes, starts the renewal thread and registers the signal's request to it.
+  Status StartRenewing();
+  // The renewal thread: rewrites the lock every renewal until released or taken over; on a
+  // terminating signal, removes the lock and answers on done_pipe_.
   void RenewUntilReleased();
+  // The renewal thread's answer to a terminating signal (run from RenewUntilReleased, which holds
+  // `guard`).
+  void RemoveOnSignal(std::unique_lock<std::mutex>& guard);
 
   const std::unique_ptr<S3Client> client_;
   const std::string bucket_;
@@ -83,13 +92,17 @@ class ObjectLock final : public RunLock {
   const LeaseTimes times_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  // The renewal thread sleeps in poll() on wake_pipe_: a byte there is the release (releasing_) or,
+  // from the signal handler, a signal, which it answers on done_pipe_ once the lock is removed.
+  int wake_pipe_[2] = {-1, -1};
+  int done_pipe_[2] = {-1, -1};
   bool releasing_ = false;
   std::string etag_;                                // of the lock as this run last wrote it
   std::chrono::steady_clock::time_point confirmed_;  // when that write was sent
   std::string renewal_error_;                        // of the last renewal, when it failed
   std::optional<std::string> lost_;                  // why the lock is no longer this run's
   std::thread renewer_;
+  CleanupRegistration on_signal_;
 };
 
 }  // namespace sicoop::storage

@@ -266,5 +266,58 @@ TEST_F(ObjectStorageTest, ARunKilledMidUploadLeavesThePreviousObjectAndTheNextRu
   EXPECT_EQ(FilesUnder(ObjectFile("out")), std::vector<std::string>{"movimento_flat.csv"});
 }
 
+// Ctrl-C of a run on S3 removes its lock on the way out, as a folder's lock goes with its run: the
+// user's immediate rerun starts instead of waiting for the lease to end.
+TEST_F(ObjectStorageTest, CtrlCRemovesTheLockSoThatAnImmediateRerunSucceeds) {
+  Seed(1000, 36);
+  ProcessSpec spec;
+  spec.argv = {SicoopBinary(), "etl", "--db", url_, "--output", Uri("out"), "--spark", SparkUrl(), "--verbose"};
+  spec.env = AwsEnv();
+  spec.log_file = (root_ / "interrupted.log").string();
+  auto pid = StartProcess(spec);
+  ASSERT_TRUE(pid.ok()) << pid.status().message();
+
+  // The verbose line naming the run is printed once the lock is taken and its removal on a signal
+  // registered: the lock object exists then.
+  const fs::path lock = ObjectFile("out/.movimento_flat.lock");
+  const std::string locked_line = " into " + Uri("out");
+  bool locked = false;
+  bool ended = false;
+  const auto give_up = Clock::now() + 120s;
+  while (!locked && !ended && Clock::now() < give_up) {
+    ended = waitpid(*pid, nullptr, WNOHANG) == *pid;
+    locked = fs::exists(lock) && ReadWholeFile(spec.log_file).find(locked_line) != std::string::npos;
+    std::this_thread::sleep_for(2ms);
+  }
+  if (locked) {
+    ASSERT_EQ(kill(*pid, SIGINT), 0);
+  } else if (!ended) {
+    kill(*pid, SIGKILL);
+  }
+  int status = 0;
+  bool exited = ended;
+  const auto exit_limit = Clock::now() + 60s;
+  while (!exited && Clock::now() < exit_limit) {
+    exited = waitpid(*pid, &status, WNOHANG) == *pid;
+    if (!exited) std::this_thread::sleep_for(10ms);
+  }
+  if (!exited) {
+    kill(*pid, SIGKILL);
+    waitpid(*pid, &status, 0);
+  }
+  const std::string log = ReadWholeFile(spec.log_file);
+  ASSERT_TRUE(locked) << "the run never held its lock:\n" << log;
+  ASSERT_TRUE(exited) << "the run did not end within 60 s of Ctrl-C:\n" << log;
+  const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  EXPECT_EQ(exit_code, 130) << log;
+  EXPECT_FALSE(fs::exists(lock)) << log;
+
+  RunResult rerun = Etl(Uri("out"));
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
+  const std::string published = ReadWholeFile(ObjectFile("out/movimento_flat.csv"));
+  EXPECT_EQ(std::count(published.begin(), published.end(), '\n'), 1001);
+  EXPECT_EQ(FilesUnder(ObjectFile("out")), std::vector<std::string>{"movimento_flat.csv"});
+}
+
 }  // namespace
 }  // namespace sicoop::testing

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -122,6 +123,53 @@ TEST(CleanupTest, AFolderIsRemovedAfterTheRequestsAreAnswered) {
   EXPECT_EQ(child_signal, SIGTERM);
   EXPECT_EQ(ReadFile(seen), "there");
   EXPECT_FALSE(fs::exists(folder));
+  fs::remove(seen);
+}
+
+// The last request (an object store lock's release) is asked after every other action, even when
+// it was registered first: its thread finds the other request answered and the folder gone.
+TEST(CleanupTest, TheLastRequestIsAskedAfterTheOtherRequestsAndTheFolders) {
+  fs::path folder = FreshFolder("last");
+  fs::path seen = folder.string() + ".seen";
+  fs::remove(seen);
+  int child_signal = RunInChild([&folder, &seen] {
+    int last_request[2];
+    int last_done[2];
+    int request[2];
+    int done[2];
+    if (pipe(last_request) != 0 || pipe(last_done) != 0 || pipe(request) != 0 || pipe(done) != 0) _exit(3);
+    sigset_t terminating;
+    sigemptyset(&terminating);
+    sigaddset(&terminating, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &terminating, nullptr);
+    std::atomic<bool> first_answered{false};
+    std::thread answering([&] {
+      char byte;
+      if (read(request[0], &byte, 1) == 1) {
+        first_answered = true;
+        (void)!write(done[1], "!", 1);
+      }
+    });
+    std::thread answering_last([&] {
+      char byte;
+      if (read(last_request[0], &byte, 1) == 1) {
+        std::ofstream(seen) << (first_answered ? "answered" : "unanswered") << ","
+                            << (fs::exists(folder) ? "there" : "gone");
+        (void)!write(last_done[1], "!", 1);
+      }
+    });
+    answering.detach();
+    answering_last.detach();
+    pthread_sigmask(SIG_UNBLOCK, &terminating, nullptr);
+    CleanupRegistration last = CleanupRegistration::AskAndWaitLast(last_request[1], last_done[0], 5000);
+    CleanupRegistration remove = CleanupRegistration::RemoveFolder(folder.string());
+    CleanupRegistration ask = CleanupRegistration::AskAndWait(request[1], done[0], 5000);
+    if (!last.active() || !remove.active() || !ask.active()) _exit(3);
+    raise(SIGTERM);
+    _exit(4);
+  });
+  EXPECT_EQ(child_signal, SIGTERM);
+  EXPECT_EQ(ReadFile(seen), "answered,gone");
   fs::remove(seen);
 }
 

@@ -1,5 +1,6 @@
 // The object lock on a real S3 server (the harness's s3proxy): taken, refused to a second run and
-// released; kept by its renewals past its lease; left by a holder killed with SIGKILL, which a new
+// released; kept by its renewals past its lease; removed by a holder stopped by Ctrl-C or SIGTERM,
+// on its way out; left by a holder killed with SIGKILL, which a new
 // run cannot take while the lease runs and takes once it has ended; and lost by a holder stopped
 // (SIGSTOP) for longer than its lease, which learns it when it runs again and leaves the new
 // holder's lock alone.
@@ -175,6 +176,19 @@ class Holder {
   const std::string& run_id() const { return run_id_; }
   std::string NextLine() { return ReadLine(reply_fd_); }
 
+  // The signal the holder died of once it ended by itself (its reply pipe closes then, waited for
+  // at most kWaitLimit); 0 when it exited, -1 when it did not end.
+  int DeathSignal() {
+    if (pid_ <= 0 || !NextLine().empty()) return -1;
+    pollfd closed = {reply_fd_, POLLIN, 0};
+    char c = 0;
+    if (poll(&closed, 1, 0) != 1 || read(reply_fd_, &c, 1) != 0) return -1;
+    int status = 0;
+    const pid_t ended = waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return ended > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : (ended > 0 ? 0 : -1);
+  }
+
  private:
   [[noreturn]] static void Hold(const std::string& bucket, int reply_fd) {
     auto lock = ObjectLock::Acquire(NewClient(), bucket, kPrefix, kName, kShortLease);
@@ -235,6 +249,21 @@ TEST(ObjectLockS3Test, AKilledHoldersLockIsRefusedWhileItsLeaseRunsAndTakenOverA
   ASSERT_TRUE(body.has_value());
   EXPECT_NE(body->find((*taken)->run_id()), std::string::npos) << *body;
   EXPECT_EQ(body->find(holder.run_id()), std::string::npos) << *body;
+}
+
+TEST(ObjectLockS3Test, AHolderEndedByCtrlCOrSigtermRemovesItsLockSoThatTheNextRunTakesItAtOnce) {
+  for (int signal_number : {SIGINT, SIGTERM}) {
+    const std::string bucket = testing::FreshS3Bucket();
+    ASSERT_FALSE(bucket.empty());
+    Holder holder(bucket);
+    ASSERT_FALSE(holder.run_id().empty());
+    ASSERT_EQ(kill(holder.pid(), signal_number), 0);
+    EXPECT_EQ(holder.DeathSignal(), signal_number);
+    EXPECT_FALSE(LockBody(bucket).has_value()) << "signal " << signal_number << " left the lock behind";
+    // Well within the holder's lease of 3 s.
+    auto next = ObjectLock::Acquire(NewClient(), bucket, kPrefix, kName, kShortLease);
+    EXPECT_TRUE(next.ok()) << next.status().message();
+  }
 }
 
 TEST(ObjectLockS3Test, AHolderStoppedLongerThanItsLeaseLosesTheLockAndLeavesTheNewHoldersAlone) {
