@@ -96,7 +96,9 @@ Result<SparkForRun> ConnectSparkForRun(const std::optional<spark::ConnectionStri
     target = *endpoint;
   } else {
     SICOOP_ASSIGN_OR_RETURN(auto started_server,
-                            local::EmbeddedSpark::Start(environment, [&reporter](const std::string& line) { reporter.Log(line); }));
+                            local::EmbeddedSpark::Start(
+                                environment, [&reporter](const std::string& line) { reporter.Log(line); },
+                                /*with_aws_credentials=*/!session_settings.empty()));
     run.embedded.emplace(std::move(started_server));
     target = run.embedded->connection_string();
   }

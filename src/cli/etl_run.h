@@ -27,7 +27,8 @@ Result<std::optional<db::JdbcTrustStore>> MakeJdbcTrustStore(const db::DbUrl& so
 // The Spark session of one run: on `endpoint`, or on the embedded local server (found or started,
 // and stopped at the end when this run started it), opened for the environment's user; with progress
 // reports every 500 ms when the reporter shows progress, and `session_settings` (StorageAccess's S3A
-// settings) set on the session.
+// settings) set on the session: a run that has them uses S3, so an embedded server started for it
+// gets sicoop's AWS credentials too.
 struct SparkForRun {
   std::optional<local::EmbeddedSpark> embedded;
   std::unique_ptr<spark::SparkSession> session;

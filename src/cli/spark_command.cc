@@ -100,6 +100,9 @@ Status Start(const std::vector<std::string>& args, const Environment& environmen
     }
     return Status::Ok();
   }
+  // The server serves the runs that follow, S3 ones too: it reads S3 with the credentials of the
+  // environment it was started in, as the AWS tools would.
+  options.with_aws_credentials = true;
   // Said once the process exists: a taken port or a missing runtime fails before, at once.
   options.on_process_started = [](pid_t) { std::fprintf(stderr, "starting a local Spark Connect server...\n"); };
   SICOOP_ASSIGN_OR_RETURN(local::LocalServerState state, local::StartLocalServer(options, environment));

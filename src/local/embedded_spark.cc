@@ -45,7 +45,8 @@ bool Answers(const spark::ConnectionString& endpoint) {
 }  // namespace
 
 Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment,
-                                           const std::function<void(const std::string&)>& log) {
+                                           const std::function<void(const std::string&)>& log,
+                                           bool with_aws_credentials) {
   auto say = [&log](const std::string& line) {
     if (log) log(line);
   };
@@ -59,6 +60,7 @@ Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment,
   LocalServerOptions options;
   options.state_dir = shared_dir / ("run-" + std::to_string(getpid()));
   options.driver_memory = DefaultDriverMemory(environment);
+  options.with_aws_credentials = with_aws_credentials;
   // A private server must not outlive a sicoop killed by SIGKILL, which no handler sees: it would
   // finish the dead run's job into its output folder, unknown to `sicoop spark stop`.
   options.dies_with_caller = true;

@@ -229,13 +229,13 @@ Result<LocalServerState> StartLocalServer(const LocalServerOptions& options, con
   spec.env = {{"SPARK_HOME", runtime.spark_home.string()},
               {"JAVA_HOME", runtime.java_home.string()},
               {"SPARK_LOCAL_IP", kLoopback}};
-  // The server's S3A connector takes credentials the AWS way, from its own environment: the
-  // variables a child is otherwise denied for holding secrets (common/process.h) are passed by name.
+  // The server's S3A connector takes credentials the AWS way, from its own environment: when asked,
+  // the variables a child is otherwise denied for holding secrets (common/process.h) are passed by name.
   for (const auto& [name, value] : {std::pair{"AWS_SECRET_ACCESS_KEY", &environment.aws.secret_access_key},
                                     std::pair{"AWS_SESSION_TOKEN", &environment.aws.session_token},
                                     std::pair{"AWS_SHARED_CREDENTIALS_FILE", &environment.aws.shared_credentials_file},
                                     std::pair{"AWS_WEB_IDENTITY_TOKEN_FILE", &environment.aws.web_identity_token_file}}) {
-    if (!value->empty()) spec.env.emplace_back(name, *value);
+    if (options.with_aws_credentials && !value->empty()) spec.env.emplace_back(name, *value);
   }
   spec.log_file = state.log_file;
   spec.working_dir = state_dir.string();  // spark-warehouse/, derby.log land here

@@ -39,6 +39,10 @@ struct LocalServerOptions {
   // process (the main thread), since the kernel watches the thread that started it. A server that
   // `sicoop spark start` leaves running must not set it.
   bool dies_with_caller = false;
+  // The AWS secret variables sicoop was given (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and the
+  // files of a profile or a web identity), passed by name: for a server whose S3A connector reads
+  // and writes S3 with sicoop's credentials. Off, they are withheld like every secret variable.
+  bool with_aws_credentials = false;
   // Spark's web UI on 127.0.0.1, on a port of the system's choosing (LocalServerState::ui_port).
   // Off by default: sicoop shows progress itself, and nothing else then listens.
   bool web_ui = false;
@@ -85,9 +89,12 @@ class EmbeddedSpark {
  public:
   // Finds or starts the server (startup takes 15-30 s) in DefaultStateDir(environment). Failures
   // are those of StartLocalServer.
-  // `log`, when set, hears whether a server is reused or started, once that is decided.
+  // `log`, when set, hears whether a server is reused or started, once that is decided. A server
+  // started for a run that uses S3 gets sicoop's AWS credentials (`with_aws_credentials`,
+  // LocalServerOptions); a reused one has what `sicoop spark start` gave it.
   static Result<EmbeddedSpark> Start(const Environment& environment,
-                                     const std::function<void(const std::string&)>& log = {});
+                                     const std::function<void(const std::string&)>& log = {},
+                                     bool with_aws_credentials = false);
 
   EmbeddedSpark(EmbeddedSpark&& other) noexcept;
   EmbeddedSpark& operator=(EmbeddedSpark&& other) noexcept;
