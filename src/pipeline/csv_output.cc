@@ -16,10 +16,6 @@ namespace sicoop::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
-// The lock (DIR/.movimento_flat.lock) and the staging folders (DIR/.movimento_flat.staging-RUNID).
-constexpr const char* kLockName = "movimento_flat";
-constexpr const char* kStagingPrefix = ".movimento_flat.staging-";
-
 std::string ErrnoText() { return std::strerror(errno); }
 
 // Under the folder's lock every staging folder but ours belongs to a run that has ended.
@@ -199,7 +195,7 @@ Result<FolderLock> LockOutputDir(const fs::path& output_dir) {
     return Status::Failure("cannot create the output folder " + output_dir.string() + ": " + ec.message() +
                            " (choose a writable --output)");
   }
-  return FolderLock::Acquire(output_dir, kLockName);
+  return FolderLock::Acquire(output_dir, kFlatLockName);
 }
 
 fs::path RunFolder(const FolderLock& lock, const std::string& purpose) {

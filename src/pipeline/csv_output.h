@@ -18,6 +18,10 @@
 namespace sicoop::pipeline {
 
 inline constexpr const char* kFlatFileName = "movimento_flat.csv";
+// The name of the output's lock (`.movimento_flat.lock`, a file or an object) and the start of its
+// runs' staging folders or prefixes (`.movimento_flat.staging-RUNID`), on a folder and on S3 alike.
+inline constexpr const char* kFlatLockName = "movimento_flat";
+inline constexpr const char* kStagingPrefix = ".movimento_flat.staging-";
 
 // The file's byte conventions: the default contract, or the opt-in preset for Excel with Brazilian
 // settings (docs/output-contract.md, "Excel preset"): ';' between fields, a decimal comma in the

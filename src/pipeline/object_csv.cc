@@ -8,9 +8,6 @@
 namespace sicoop::pipeline {
 namespace {
 
-constexpr const char* kLockName = "movimento_flat";
-constexpr const char* kStagingPrefix = ".movimento_flat.staging-";
-
 // Spark's part objects in `folder` (a key prefix ending in '/'), in name order, which is its
 // partition order; its markers (_SUCCESS) and anything in subfolders (_temporary) left out.
 Result<std::vector<storage::ObjectInfo>> PartObjects(storage::S3Client& client, const std::string& bucket,
@@ -104,7 +101,7 @@ Result<std::unique_ptr<CsvDestination>> LockObjectCsvDestination(std::shared_ptr
                                                                  std::unique_ptr<storage::S3Client> lock_client,
                                                                  const storage::ObjectPrefix& prefix) {
   SICOOP_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectLock> lock,
-                          storage::ObjectLock::Acquire(std::move(lock_client), prefix.bucket, prefix.prefix, kLockName));
+                          storage::ObjectLock::Acquire(std::move(lock_client), prefix.bucket, prefix.prefix, kFlatLockName));
   return std::unique_ptr<CsvDestination>(std::make_unique<ObjectDestination>(std::move(client), prefix, std::move(lock)));
 }
 

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <string>
-#include <utility>
 
 #include "common/status.h"
 
@@ -21,22 +20,6 @@ class RunLock {
   // that can no longer be ruled out. A run checks it right before it publishes anything, and does
   // not publish on a failure.
   virtual Status Check() const = 0;
-};
-
-// A RunLock over a lock that stays its holder's for as long as the holder lives, so that Check()
-// has nothing to find: FolderLock, whose OFD lock the kernel drops only when the process dies.
-// `Lock` offers run_id(); it is released when this object is destroyed.
-template <typename Lock>
-class LifelongRunLock final : public RunLock {
- public:
-  explicit LifelongRunLock(Lock lock) : lock_(std::move(lock)) {}
-
-  const std::string& run_id() const override { return lock_.run_id(); }
-  Status Check() const override { return Status::Ok(); }
-  const Lock& lock() const { return lock_; }
-
- private:
-  Lock lock_;
 };
 
 }  // namespace sicoop::storage

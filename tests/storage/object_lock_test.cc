@@ -17,10 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "pipeline/folder_lock.h"
 #include "common/run_id.h"
 #include "storage/run_lock.h"
-#include "support/files.h"
 
 namespace sicoop::storage {
 namespace {
@@ -546,24 +544,6 @@ TEST(ObjectLockTest, AnExpiredLockThatCannotBeRemovedIsNamed) {
       << lock.status().message();
 }
 
-// The folder lock held as "a lock": its run id, nothing for Check to find, released with it.
-TEST(RunLockTest, AFolderLockIsHeldAsARunLock) {
-  const auto dir = testing::MakeTestFolder("run_lock");
-  std::unique_ptr<RunLock> lock;
-  {
-    auto folder_lock = pipeline::FolderLock::Acquire(dir, "movimento_flat");
-    ASSERT_TRUE(folder_lock.ok()) << folder_lock.status().message();
-    const std::string run_id = folder_lock->run_id();
-    lock = std::make_unique<LifelongRunLock<pipeline::FolderLock>>(std::move(*folder_lock));
-    EXPECT_EQ(lock->run_id(), run_id);
-  }
-  EXPECT_TRUE(lock->Check().ok());
-  EXPECT_TRUE(std::filesystem::exists(dir / ".movimento_flat.lock"));
-  EXPECT_FALSE(pipeline::FolderLock::Acquire(dir, "movimento_flat").ok()) << "the wrapped lock is not held";
-  lock.reset();
-  EXPECT_FALSE(std::filesystem::exists(dir / ".movimento_flat.lock"));
-  std::filesystem::remove_all(dir);
-}
 
 }  // namespace
 }  // namespace sicoop::storage
