@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <vector>
 
+#include "common/merchant_catalog.h"
 #include "seed/weighted_list.h"
 
 namespace sicoop::seed {
@@ -19,47 +21,54 @@ const HourProfile kMeals = {3, 2, 1, 1, 1, 1, 3, 8, 10, 6, 5, 16, 30, 28, 10, 6,
 // Subscriptions are charged by batch jobs, mostly at night.
 const HourProfile kAutomatic = {30, 25, 20, 12, 8, 6, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 10};
 
-struct Category {
-  std::string_view name;
+// How the seed generates a category's purchases; the category's merchants come from the catalog.
+struct Generation {
+  std::string_view category;
   uint32_t share;       // relative number of purchases
   double median_reais;  // the log-normal's median
   double sigma;         // its shape: larger = longer tail of big purchases
   int64_t min_cents, max_cents;
   bool online;
   const HourProfile* hours;
+};
+
+const Generation kGenerations[] = {
+    {"mercado", 22, 85.0, 0.9, 250, 250000, false, &kShops},
+    {"farmácia", 9, 45.0, 0.7, 300, 120000, false, &kShops},
+    {"posto", 10, 150.0, 0.5, 1000, 150000, false, &kShops},
+    {"restaurante", 9, 60.0, 0.6, 1500, 250000, false, &kMeals},
+    {"lanchonete", 14, 18.0, 0.6, 300, 25000, false, &kMeals},
+    {"transporte", 9, 25.0, 0.6, 500, 30000, true, &kMeals},
+    {"e-commerce", 11, 120.0, 1.1, 500, 900000, true, &kShops},
+    {"assinatura", 5, 35.0, 0.4, 990, 30000, true, &kAutomatic},
+    {"vestuário", 6, 150.0, 0.8, 2000, 300000, false, &kShops},
+    {"casa e construção", 5, 180.0, 1.0, 1000, 800000, false, &kShops},
+};
+
+struct Category {
+  std::string_view name;
+  const Generation* generation;
   WeightedList<std::string_view> merchants;
 };
 
-const Category kCategories[] = {
-    {"mercado", 22, 85.0, 0.9, 250, 250000, false, &kShops,
-     {{"Supermercado Bom Preço", 5}, {"Atacadão", 4}, {"Carrefour", 4}, {"Assaí Atacadista", 4},
-      {"Mercado São Jorge", 3}, {"Hortifruti Família", 2}, {"Pão de Açúcar", 3}, {"Supermercados Irmãos Müller", 2}}},
-    {"farmácia", 9, 45.0, 0.7, 300, 120000, false, &kShops,
-     {{"Drogaria São Paulo", 4}, {"Droga Raia", 5}, {"Drogasil", 5}, {"Farmácia Popular do Brasil", 2},
-      {"Pague Menos", 3}, {"Farmácia Preço Justo", 2}}},
-    {"posto", 10, 150.0, 0.5, 1000, 150000, false, &kShops,
-     {{"Posto Ipiranga", 5}, {"Posto Shell", 4}, {"Auto Posto Petrobras BR", 5}, {"Posto Ale", 2},
-      {"Auto Posto São Cristóvão", 2}}},
-    {"restaurante", 9, 60.0, 0.6, 1500, 250000, false, &kMeals,
-     {{"Churrascaria Gaúcha", 3}, {"Restaurante Sabor Caseiro", 4}, {"Cantina Italiana Nonna", 2},
-      {"Outback Steakhouse", 2}, {"Temakeria Japa", 2}, {"Restaurante Fogão a Lenha", 3}}},
-    {"lanchonete", 14, 18.0, 0.6, 300, 25000, false, &kMeals,
-     {{"Padaria Pão Quente", 5}, {"Lanchonete do Zé", 3}, {"McDonald's", 4}, {"Burger King", 3},
-      {"Café & Cia", 2}, {"Pastelaria Japonesa", 2}, {"Açaí da Praça", 2}}},
-    {"transporte", 9, 25.0, 0.6, 500, 30000, true, &kMeals,
-     {{"Uber *Trip", 6}, {"99 Corridas", 4}, {"Pedágio Sem Parar", 2}, {"Estacionamento Centro", 2}}},
-    {"e-commerce", 11, 120.0, 1.1, 500, 900000, true, &kShops,
-     {{"Mercado Livre", 6}, {"Amazon.com.br", 5}, {"Magazine Luiza", 4}, {"Shopee", 4}, {"Americanas.com", 2},
-      {"Casas Bahia Online", 2}, {"iFood", 5}}},
-    {"assinatura", 5, 35.0, 0.4, 990, 30000, true, &kAutomatic,
-     {{"Netflix.com", 5}, {"Spotify", 4}, {"Amazon Prime", 3}, {"Globoplay", 2}, {"Disney+", 2},
-      {"Claro Internet", 2}, {"Vivo Fibra", 2}}},
-    {"vestuário", 6, 150.0, 0.8, 2000, 300000, false, &kShops,
-     {{"Renner", 4}, {"C&A", 3}, {"Riachuelo", 3}, {"Centauro", 2}, {"Hering", 2}, {"Calçados Bibi", 1}}},
-    {"casa e construção", 5, 180.0, 1.0, 1000, 800000, false, &kShops,
-     {{"Leroy Merlin", 3}, {"Tumelero Materiais", 2}, {"Madeireira São José", 2}, {"Tok&Stok", 1},
-      {"Ferragens Três Irmãos", 2}}},
-};
+// The catalog's categories in its order (the draws depend on it), each with its generation.
+const std::vector<Category>& Categories() {
+  static const std::vector<Category> kCategories = [] {
+    std::vector<Category> categories;
+    for (const MerchantCategory& entry : MerchantCatalog()) {
+      Category category{entry.name, nullptr, {}};
+      for (const Generation& generation : kGenerations) {
+        if (generation.category == entry.name) category.generation = &generation;
+      }
+      // A catalog category the seed does not generate is a programming error caught by any seed test.
+      if (category.generation == nullptr) std::abort();
+      for (const CatalogMerchant& merchant : entry.merchants) category.merchants.Add(merchant.name, merchant.weight);
+      categories.push_back(std::move(category));
+    }
+    return categories;
+  }();
+  return kCategories;
+}
 
 constexpr std::string_view kCities[] = {
     "São Paulo", "Belo Horizonte", "Curitiba",  "Porto Alegre", "Goiânia",     "Florianópolis", "Maringá",
@@ -78,13 +87,14 @@ const HourTables& Hours() {
   static const HourTables kTables = [] {
     HourTables tables;
     double total = 0;
-    for (const Category& category : kCategories) total += category.share;
+    for (const Category& category : Categories()) total += category.generation->share;
     for (int h = 0; h < 24; ++h) {
       uint64_t cumulative = 0;
-      for (const Category& category : kCategories) {
+      for (const Category& category : Categories()) {
+        const Generation& generation = *category.generation;
         double profile_total = 0;
-        for (uint32_t a : *category.hours) profile_total += a;
-        double weight = category.share / total * (*category.hours)[h] / profile_total;
+        for (uint32_t a : *generation.hours) profile_total += a;
+        double weight = generation.share / total * (*generation.hours)[h] / profile_total;
         tables.activity[h] += weight;
         cumulative += static_cast<uint64_t>(std::llround(weight * 1e9));
         tables.categories[h].push_back(cumulative);
@@ -100,14 +110,15 @@ const HourTables& Hours() {
 const std::array<double, 24>& HourlyActivity() { return Hours().activity; }
 
 Purchase MakePurchaseAt(Rng& rng, int hour) {
-  const Category& category = kCategories[PickWeighted(rng, Hours().categories[hour])];
+  const Category& category = Categories()[PickWeighted(rng, Hours().categories[hour])];
+  const Generation& generation = *category.generation;
   Purchase purchase;
   purchase.category = category.name;
   purchase.merchant = category.merchants.Pick(rng);
-  purchase.online = category.online;
-  double reais = category.median_reais * std::exp(category.sigma * rng.Normal());
-  purchase.cents = std::clamp(std::llround(reais * 100.0), static_cast<long long>(category.min_cents),
-                              static_cast<long long>(category.max_cents));
+  purchase.online = generation.online;
+  double reais = generation.median_reais * std::exp(generation.sigma * rng.Normal());
+  purchase.cents = std::clamp(std::llround(reais * 100.0), static_cast<long long>(generation.min_cents),
+                              static_cast<long long>(generation.max_cents));
   return purchase;
 }
 

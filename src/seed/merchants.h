@@ -1,7 +1,8 @@
 // What the cooperative's cards buy: merchants grouped by category (mercado, farmácia, posto,
 // restaurante, lanchonete, transporte, e-commerce, assinatura, vestuário, casa e construção), each
 // category with its own share of transactions, amount distribution (log-normal, in cents, clamped to
-// a plausible range) and hours of the day.
+// a plausible range) and hours of the day; the merchants of each category are the cooperative's catalog
+// (common/merchant_catalog.h), which the lake classifies movimentos by.
 #pragma once
 
 #include <array>

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "common/calendar.h"
+#include "common/merchant_catalog.h"
 #include "seed/merchants.h"
 #include "seed/rng.h"
 
@@ -94,12 +95,12 @@ void MovimentoWriter::Write(int64_t first, int64_t n, db::BulkRowWriter& out) co
     out.BigInt(id);
     out.Cents(refund ? -purchase.cents : purchase.cents);
     out.BeginText();
-    if (refund) out.AddText("Estorno ");
+    if (refund) out.AddText(kRefundPrefix);
     out.AddText(purchase.merchant);
     if (!purchase.online) {
       int city = static_cast<int>(Rng(config_.seed, kHomeCityStream, static_cast<uint64_t>(card->id)).Below(CityCount()));
       if (rng.Chance(kAwayFromHomeShare)) city = static_cast<int>(rng.Below(CityCount()));
-      out.AddText(" - ");
+      out.AddText(kCitySeparator);
       out.AddText(CityName(city));
     }
     out.EndText();

@@ -15,12 +15,12 @@ template <typename T>
 class WeightedList {
  public:
   WeightedList(std::initializer_list<std::pair<T, uint32_t>> entries) {
-    uint64_t total = 0;
-    for (const auto& [value, weight] : entries) {
-      total += weight;
-      values_.push_back(value);
-      cumulative_.push_back(total);
-    }
+    for (const auto& [value, weight] : entries) Add(value, weight);
+  }
+  WeightedList() = default;
+  void Add(const T& value, uint32_t weight) {
+    values_.push_back(value);
+    cumulative_.push_back((cumulative_.empty() ? 0 : cumulative_.back()) + weight);
   }
   const T& Pick(Rng& rng) const { return values_[PickWeighted(rng, cumulative_)]; }
   const std::vector<T>& values() const { return values_; }
