@@ -52,6 +52,17 @@ Result<Rows> DataFrame::Collect() {
   return rows;
 }
 
+Status DataFrame::ForEachBatch(const std::function<Status(Rows&&)>& consumer) {
+  proto::Plan plan;
+  *plan.mutable_root() = *relation_;
+  auto decode = [&consumer](std::string&& batch) -> Status {
+    Rows rows;
+    SICOOP_RETURN_IF_ERROR(AppendArrowBatch(batch, rows));
+    return consumer(std::move(rows));
+  };
+  return Execute(plan, decode).status();
+}
+
 Result<int64_t> DataFrame::Count() {
   // df.count() in PySpark: SELECT count(1) over the plan.
   auto relation = std::make_shared<proto::Relation>();
@@ -82,8 +93,9 @@ DataFrame DataFrame::Observe(const Observation& observation, const std::vector<s
   return observed;
 }
 
-Result<ExecuteResult> DataFrame::Execute(const proto::Plan& plan) const {
-  SICOOP_ASSIGN_OR_RETURN(ExecuteResult result, session_->client().Execute(plan));
+Result<ExecuteResult> DataFrame::Execute(const proto::Plan& plan,
+                                         const std::function<Status(std::string&&)>& on_batch) const {
+  SICOOP_ASSIGN_OR_RETURN(ExecuteResult result, session_->client().Execute(plan, on_batch));
   for (const auto& reported : result.observed_metrics) {
     for (const auto& observation : observations_) {
       if (observation.name() != reported.name()) continue;

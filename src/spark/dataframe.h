@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -70,6 +71,12 @@ class DataFrame {
   // Runs the plan and returns all its rows. Meant for small results: they are held in memory.
   Result<Rows> Collect();
 
+  // Runs the plan and hands its rows to `consumer` batch by batch as Spark sends them, in the plan's
+  // order (an ORDER BY's), each Rows with its columns: sicoop holds one batch at a time, whatever the
+  // size of the result. An error from `consumer` stops the stream, releases the operation (which
+  // stops the job if it still runs) and is returned.
+  Status ForEachBatch(const std::function<Status(Rows&&)>& consumer);
+
   // The number of rows.
   Result<int64_t> Count();
 
@@ -87,8 +94,10 @@ class DataFrame {
  private:
   friend class DataFrameWriter;
   // Executes `plan` (this DataFrame's or a command over it) and fills in this DataFrame's
-  // observations from what Spark reported.
-  Result<ExecuteResult> Execute(const ::spark::connect::Plan& plan) const;
+  // observations from what Spark reported; Arrow batches go to `on_batch` when given
+  // (SparkConnectClient::Execute).
+  Result<ExecuteResult> Execute(const ::spark::connect::Plan& plan,
+                                const std::function<Status(std::string&&)>& on_batch = {}) const;
 
   SparkSession* session_;
   std::shared_ptr<const ::spark::connect::Relation> relation_;

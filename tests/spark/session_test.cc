@@ -80,6 +80,40 @@ TEST_F(SessionTest, LargeResultsComeInManyBatches) {
   EXPECT_EQ(rows.rows[199999][0], "199999");
 }
 
+TEST_F(SessionTest, ForEachBatchHandsAnOrderedResultOverWholeAndInOrder) {
+  int64_t next = 0;
+  int batches = 0;
+  bool in_order = true;
+  Status streamed = spark_->Sql("SELECT id, repeat('x', 100) AS pad FROM range(0, 200000, 1, 4) ORDER BY id DESC")
+                        .ForEachBatch([&](Rows&& rows) {
+                          EXPECT_EQ(rows.columns, (std::vector<std::string>{"id", "pad"}));
+                          for (const Row& row : rows.rows) {
+                            in_order = in_order && row[0] == std::to_string(199999 - next);
+                            ++next;
+                          }
+                          ++batches;
+                          return Status::Ok();
+                        });
+  ASSERT_TRUE(streamed.ok()) << streamed.message();
+  EXPECT_EQ(next, 200000);
+  EXPECT_TRUE(in_order);
+  EXPECT_GT(batches, 1);  // streamed, not handed over whole
+}
+
+// A result of 10^11 rows would take hours: the consumer's error after the first batch must cancel
+// the stream and release the operation (else ForEachBatch would wait for the job's end and the test
+// would hit its CTest timeout), and the session goes on.
+TEST_F(SessionTest, ForEachBatchStopsAtTheConsumersError) {
+  int batches = 0;
+  Status streamed = spark_->Sql("SELECT id FROM range(0, 100000000000, 1, 100000)").ForEachBatch([&](Rows&& rows) {
+    ++batches;
+    return rows.rows.empty() ? Status::Ok() : Status::Failure("the consumer had enough");
+  });
+  EXPECT_EQ(streamed.message(), "the consumer had enough");
+  EXPECT_GE(batches, 1);
+  EXPECT_EQ(Collect("SELECT 41 + 1").rows, (std::vector<Row>{{"42"}}));
+}
+
 TEST_F(SessionTest, EmptyResultKeepsItsColumns) {
   Rows rows = Collect("SELECT id AS nothing FROM range(3) WHERE id < 0");
   EXPECT_EQ(rows.columns, std::vector<std::string>{"nothing"});

@@ -404,7 +404,7 @@ class SparkConnectClient::ReattachableExecution {
   proto::ReleaseExecuteResponse release_response_;
 };
 
-Result<ExecuteResult> SparkConnectClient::Execute(const proto::Plan& plan) {
+Result<ExecuteResult> SparkConnectClient::Execute(const proto::Plan& plan, const BatchConsumer& on_batch) {
   proto::ExecutePlanRequest request;
   FillHeader(request);
   request.set_operation_id(NewUuid());
@@ -426,7 +426,12 @@ Result<ExecuteResult> SparkConnectClient::Execute(const proto::Plan& plan) {
     }
     switch (response.response_type_case()) {
       case proto::ExecutePlanResponse::kArrowBatch:
-        result.arrow_batches.push_back(std::move(*response.mutable_arrow_batch()->mutable_data()));
+        if (on_batch) {
+          // Leaving here destroys `execution`, which cancels the stream and releases the operation.
+          SICOOP_RETURN_IF_ERROR(on_batch(std::move(*response.mutable_arrow_batch()->mutable_data())));
+        } else {
+          result.arrow_batches.push_back(std::move(*response.mutable_arrow_batch()->mutable_data()));
+        }
         break;
       case proto::ExecutePlanResponse::kExecutionProgress:
         ReportProgress(response.execution_progress());

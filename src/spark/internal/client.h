@@ -23,7 +23,8 @@ namespace proto = ::spark::connect;
 
 // What an ExecutePlan stream delivered.
 struct ExecuteResult {
-  std::vector<std::string> arrow_batches;  // each an Arrow IPC stream: schema + one record batch
+  std::vector<std::string> arrow_batches;  // each an Arrow IPC stream: schema + one record batch (none
+                                           // when Execute had a batch consumer)
   std::vector<std::string> column_names;   // from the result schema, when the server sent one
   // The metrics of the plan's CollectMetrics relations (DataFrame::Observe), one entry per name.
   std::vector<proto::ExecutePlanResponse::ObservedMetrics> observed_metrics;
@@ -43,7 +44,13 @@ class SparkConnectClient {
   // progress handler as they arrive. The operation is reattachable: a stream broken by a lost
   // connection (UNAVAILABLE) is reattached where it stopped, with Spark's back-off, for up to the
   // reattach timeout; then the operation is released (which stops it) and Execute fails.
-  Result<ExecuteResult> Execute(const proto::Plan& plan);
+  //
+  // With `on_batch`, each Arrow batch goes to it as it arrives, in the order Spark sends them (the
+  // plan's), instead of into the result, so that a result of any size takes the memory of one
+  // batch: the next one is read only when `on_batch` returns. An error from `on_batch` ends
+  // Execute with that error: the stream is cancelled and the operation released, which stops it.
+  using BatchConsumer = std::function<Status(std::string&& arrow_batch)>;
+  Result<ExecuteResult> Execute(const proto::Plan& plan, const BatchConsumer& on_batch = {});
   // `deadline` bounds the call; zero means none.
   Result<proto::AnalyzePlanResponse> Analyze(proto::AnalyzePlanRequest request,
                                              std::chrono::milliseconds deadline = {});
