@@ -1,6 +1,7 @@
 // sicoop db init|seed: wires the command line to src/db.
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -49,7 +50,11 @@ const CommandSpec kSeedSpec = {
         {"to", "YYYY-MM-DD", "last day of the transactions (inclusive)", "2024-12-31"},
         {"batch", "N", "rows per generated chunk sent to the server", "20000"},
         {"append", "", "add to existing rows, ids continuing after each table's largest", ""},
-        {"truncate", "", "empty the four tables first", ""},
+        {"truncate", "", "empty the four tables first (and movimento_anomalia, when present)", ""},
+        {"anomalies", "SHARE",
+         "share of the cards (0 to 0.5) that get one labelled fraud-like scenario each, labels in table "
+         "movimento_anomalia (0: none)",
+         "0"},
         {"json", "", "print the result as one JSON object (docs/schemas/db-seed.schema.json)", ""},
     }};
 
@@ -87,6 +92,17 @@ Result<std::optional<int64_t>> OptionalCount(const ParsedOptions& parsed, const 
   return std::optional<int64_t>(value);
 }
 
+// --anomalies as a number; CheckSeedOptions checks its range.
+Result<double> AnomalyShare(const ParsedOptions& parsed) {
+  std::string text = parsed.Get("anomalies");
+  double share = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), share);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return Status::Usage("--anomalies must be a share of the cards from 0 to 0.5, like 0.05, not '" + text + "'");
+  }
+  return share;
+}
+
 // Progress on stderr, redrawn in place at most five times a second.
 void ShowProgress(const seed::SeedProgress& progress) {
   static double last_shown = -1;
@@ -118,24 +134,27 @@ Status SeedCommand(const std::vector<std::string>& args, const Environment& envi
   SICOOP_ASSIGN_OR_RETURN(options.batch, parsed.GetInt("batch", 1, 1000000));
   options.append = parsed.Has("append");
   options.truncate = parsed.Has("truncate");
+  SICOOP_ASSIGN_OR_RETURN(options.anomalies, AnomalyShare(parsed));
   SICOOP_RETURN_IF_ERROR(seed::CheckSeedOptions(options));
   SICOOP_ASSIGN_OR_RETURN(auto connection, ConnectTo(parsed, environment));
   std::function<void(const seed::SeedProgress&)> progress;
   if (isatty(STDERR_FILENO) == 1) progress = ShowProgress;
   SICOOP_ASSIGN_OR_RETURN(seed::SeedSummary summary, seed::Seed(*connection, options, progress));
   if (parsed.Has("json")) {
+    std::string labels = options.anomalies > 0 ? ",\"movimento_anomalia\":" + std::to_string(summary.anomalias) : "";
     std::printf("{\"schema_version\":1,\"source\":%s,\"seed\":%llu,\"rows_added\":{\"associado\":%lld,"
-                "\"conta\":%lld,\"cartao\":%lld,\"movimento\":%lld},\"seconds\":%s}\n",
+                "\"conta\":%lld,\"cartao\":%lld,\"movimento\":%lld%s},\"seconds\":%s}\n",
                 JsonString(connection->url().Redacted()).c_str(), static_cast<unsigned long long>(options.seed),
                 static_cast<long long>(summary.associados), static_cast<long long>(summary.contas),
-                static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos),
+                static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos), labels.c_str(),
                 JsonSeconds(summary.seconds).c_str());
     return Status::Ok();
   }
-  std::printf("seeded %lld associados, %lld contas, %lld cartoes, %lld movimentos in %.1f s (%.0f rows/s)\n",
+  std::string labels = options.anomalies > 0 ? " (" + std::to_string(summary.anomalias) + " of them labelled anomalies)" : "";
+  std::printf("seeded %lld associados, %lld contas, %lld cartoes, %lld movimentos%s in %.1f s (%.0f rows/s)\n",
               static_cast<long long>(summary.associados), static_cast<long long>(summary.contas),
-              static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos), summary.seconds,
-              summary.seconds > 0 ? summary.rows() / summary.seconds : 0.0);
+              static_cast<long long>(summary.cartoes), static_cast<long long>(summary.movimentos), labels.c_str(),
+              summary.seconds, summary.seconds > 0 ? summary.rows() / summary.seconds : 0.0);
   return Status::Ok();
 }
 

@@ -17,6 +17,8 @@ std::string ColumnDefinition(const TableDesc& table, const ColumnDesc& column, D
   return text;
 }
 
+}  // namespace
+
 std::string CreateTableStatement(const TableDesc& table, Dialect dialect) {
   std::vector<std::string> items;
   for (const ColumnDesc& column : table.columns) items.push_back(ColumnDefinition(table, column, dialect));
@@ -24,9 +26,7 @@ std::string CreateTableStatement(const TableDesc& table, Dialect dialect) {
     if (column.check.empty()) continue;
     items.push_back("CONSTRAINT " + table.name + "_" + column.name + "_check CHECK (" + column.check + ")");
   }
-  for (const ForeignKeyDef& fk : ForeignKeys()) {
-    if (fk.table == table.name) items.push_back(fk.clause());
-  }
+  for (const ForeignKeyDef& fk : ForeignKeysOf(table)) items.push_back(fk.clause());
   // MySQL has no CREATE INDEX IF NOT EXISTS: its indexes go inside CREATE TABLE, which is idempotent.
   bool pg = dialect == Dialect::kPostgres;
   for (const IndexDef& index : SecondaryIndexes()) {
@@ -36,8 +36,6 @@ std::string CreateTableStatement(const TableDesc& table, Dialect dialect) {
   for (size_t i = 0; i < items.size(); ++i) text += (i == 0 ? "" : ",\n  ") + items[i];
   return text + ")" + (pg ? "" : " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
 }
-
-}  // namespace
 
 std::string CreateIndexStatement(const IndexDef& index, Dialect dialect) {
   std::string if_not_exists = dialect == Dialect::kPostgres ? "IF NOT EXISTS " : "";
@@ -189,6 +187,14 @@ Result<std::vector<FoundColumn>> ReadColumns(Connection& connection) {
                                  ParseOptionalInteger(row[5]), ParseOptionalInteger(row[6])}});
   }
   return columns;
+}
+
+Result<bool> TableExists(Connection& connection, const std::string& table) {
+  bool pg = connection.dialect() == Dialect::kPostgres;
+  auto rows = connection.Query(std::string("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ") +
+                               (pg ? "current_schema()" : "DATABASE()") + " AND table_name = '" + table + "'");
+  if (!rows.ok()) return rows.status().WithContext("looking for table " + table + " in " + connection.Describe());
+  return rows->size() == 1 && !rows->front().empty() && rows->front()[0].value_or("0") != "0";
 }
 
 Status CheckSchema(Connection& connection) {

@@ -18,6 +18,10 @@ namespace sicoop::db {
 // gets its indexes inside CREATE TABLE).
 std::vector<std::string> CreateStatements(Dialect dialect);
 
+// CREATE TABLE IF NOT EXISTS for `table`, with its primary key, checks and foreign keys (and on MySQL
+// its secondary indexes).
+std::string CreateTableStatement(const TableDesc& table, Dialect dialect);
+
 // The CREATE INDEX statement for `index`; PostgreSQL's is idempotent (MySQL has no IF NOT EXISTS).
 std::string CreateIndexStatement(const IndexDef& index, Dialect dialect);
 
@@ -59,6 +63,9 @@ Result<std::vector<FoundColumn>> ReadColumns(Connection& connection);
 //    DATETIME); not TIMESTAMP WITH TIME ZONE nor MySQL's TIMESTAMP, which hold an instant whose
 //    wall-clock text depends on a session's time zone.
 std::string TypeMismatch(const ColumnType& expected, const FoundType& found);
+
+// Whether `table` (a name of ours, never user input) exists in the connection's schema.
+Result<bool> TableExists(Connection& connection, const std::string& table);
 
 // OK when the four tables exist with their columns, each of a type TypeMismatch accepts; otherwise
 // a Failure that names the first missing table or column and says to run `sicoop db init`, or

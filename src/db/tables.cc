@@ -65,6 +65,18 @@ const TableDesc& Conta() { return SourceSchema()[1]; }
 const TableDesc& Cartao() { return SourceSchema()[2]; }
 const TableDesc& Movimento() { return SourceSchema()[3]; }
 
+const TableDesc& MovimentoAnomalia() {
+  static const TableDesc kTable{
+      .name = "movimento_anomalia",
+      .columns = {{.name = "id_movimento", .type = kBigInt, .parent = "movimento"},
+                  {"id_cartao", kInt},
+                  {.name = "tipo",
+                   .type = Varchar(32),
+                   .check = "tipo IN ('card_testing', 'cidades_distantes', 'hora_valor_incomum')"}},
+      .primary_key = "id_movimento"};
+  return kTable;
+}
+
 std::string ForeignKeyDef::name() const { return table + "_" + column + "_fk"; }
 
 std::string ForeignKeyDef::clause() const {
@@ -73,16 +85,22 @@ std::string ForeignKeyDef::clause() const {
 
 std::string IndexDef::name() const { return table + "_" + column + "_idx"; }
 
+std::vector<ForeignKeyDef> ForeignKeysOf(const TableDesc& table) {
+  std::vector<ForeignKeyDef> keys;
+  for (const ColumnDesc& column : table.columns) {
+    if (column.parent.empty()) continue;
+    for (const TableDesc& parent : SourceSchema()) {
+      if (parent.name == column.parent) keys.push_back({table.name, column.name, parent.name, parent.primary_key});
+    }
+  }
+  return keys;
+}
+
 const std::vector<ForeignKeyDef>& ForeignKeys() {
   static const std::vector<ForeignKeyDef> kForeignKeys = [] {
     std::vector<ForeignKeyDef> keys;
     for (const TableDesc& table : SourceSchema()) {
-      for (const ColumnDesc& column : table.columns) {
-        if (column.parent.empty()) continue;
-        for (const TableDesc& parent : SourceSchema()) {
-          if (parent.name == column.parent) keys.push_back({table.name, column.name, parent.name, parent.primary_key});
-        }
-      }
+      for (ForeignKeyDef& key : ForeignKeysOf(table)) keys.push_back(std::move(key));
     }
     return keys;
   }();

@@ -55,6 +55,12 @@ const TableDesc& Conta();
 const TableDesc& Cartao();
 const TableDesc& Movimento();
 
+// The labels of the anomalies the seed injects (`sicoop db seed --anomalies`): a table of its own
+// beside the four, created only by a seed that injects them, never read by the ETL's join nor
+// required by CheckSchema. movimento_anomalia (id_movimento BIGINT PK -> movimento, id_cartao INT,
+// tipo VARCHAR(32): card_testing | cidades_distantes | hora_valor_incomum).
+const TableDesc& MovimentoAnomalia();
+
 // The foreign keys of every table, from the columns that name a parent.
 struct ForeignKeyDef {
   std::string table, column, parent, parent_key;
@@ -62,6 +68,8 @@ struct ForeignKeyDef {
   std::string clause() const;  // "CONSTRAINT <name> FOREIGN KEY (<column>) REFERENCES <parent> (<parent_key>)"
 };
 const std::vector<ForeignKeyDef>& ForeignKeys();
+// The foreign keys of one table (of the four or another), whose parents are among the four.
+std::vector<ForeignKeyDef> ForeignKeysOf(const TableDesc& table);
 
 // The secondary indexes: one on every foreign-key column, and one on each time column.
 struct IndexDef {

@@ -11,6 +11,7 @@
 #include "db/empty_tables_load.h"
 #include "db/schema.h"
 #include "db/tables.h"
+#include "seed/anomalies.h"
 #include "seed/cooperative.h"
 #include "seed/movimentos.h"
 #include "seed/parallel_chunks.h"
@@ -49,6 +50,9 @@ Result<Plan> Validate(const SeedOptions& options) {
   }
   if (options.batch < 1 || options.batch > 1'000'000) return Status::Usage("--batch must be between 1 and 1000000");
   if (options.append && options.truncate) return Status::Usage("--append and --truncate exclude each other");
+  if (!(options.anomalies >= 0 && options.anomalies <= kMaxAnomalyShare)) {
+    return Status::Usage("--anomalies must be a share of the cards from 0 to 0.5");
+  }
   SICOOP_ASSIGN_OR_RETURN(plan.config.from, ParseDay(options.from, "--from"));
   SICOOP_ASSIGN_OR_RETURN(int64_t last_day, ParseDay(options.to, "--to"));
   plan.config.to = last_day + kSecondsPerDay;
@@ -78,21 +82,23 @@ Result<std::optional<int64_t>> MaxId(db::Connection& connection, const db::Table
   return max_id;
 }
 
-// Empties every source table, children first.
+// Empties every source table, and the labels when they exist, children first.
 Status Truncate(db::Connection& connection) {
+  std::vector<std::string> names;
+  SICOOP_ASSIGN_OR_RETURN(bool labels, db::TableExists(connection, db::MovimentoAnomalia().name));
+  if (labels) names.push_back(db::MovimentoAnomalia().name);
   const auto& tables = db::SourceSchema();
+  for (auto table = tables.rbegin(); table != tables.rend(); ++table) names.push_back(table->name);
   if (connection.dialect() == db::Dialect::kPostgres) {
     std::string statement = "TRUNCATE ";
-    for (auto table = tables.rbegin(); table != tables.rend(); ++table) {
-      statement += (table == tables.rbegin() ? "" : ", ") + table->name;
-    }
+    for (size_t i = 0; i < names.size(); ++i) statement += (i == 0 ? "" : ", ") + names[i];
     return connection.Execute(statement);
   }
   // MySQL refuses TRUNCATE of a table that foreign keys reference unless the checks are off for the
   // statement; TRUNCATE commits implicitly, so on MySQL the emptying is not part of the load's
-  // transaction. All four tables are emptied, so no reference is left dangling.
+  // transaction. Every table is emptied, so no reference is left dangling.
   std::string statements = "SET foreign_key_checks = 0; ";
-  for (auto table = tables.rbegin(); table != tables.rend(); ++table) statements += "TRUNCATE " + table->name + "; ";
+  for (const std::string& name : names) statements += "TRUNCATE " + name + "; ";
   return connection.Execute(statements + "SET foreign_key_checks = 1");
 }
 
@@ -180,6 +186,14 @@ Result<SeedSummary> SeedInTransaction(db::Connection& connection, const SeedOpti
   SICOOP_ASSIGN_OR_RETURN(int64_t first_cartao, first_free_id(db::Cartao()));
   SICOOP_ASSIGN_OR_RETURN(int64_t first_movimento, first_free_id(db::Movimento()));
 
+  // PostgreSQL's bulk path into empty tables drops movimento's primary key, which the labels' foreign
+  // key holds on to: the label table (empty, as movimento is) goes too and comes back after the keys.
+  bool pg = connection.dialect() == db::Dialect::kPostgres;
+  const db::TableDesc& labels = db::MovimentoAnomalia();
+  SICOOP_ASSIGN_OR_RETURN(bool labels_exist, db::TableExists(connection, labels.name));
+  bool drop_labels = pg && all_empty && labels_exist;
+  if (drop_labels) SICOOP_RETURN_IF_ERROR(connection.Execute("DROP TABLE " + labels.name));
+
   std::vector<CardRef> cards;
   if (options.append && plan.movimentos > 0) SICOOP_RETURN_IF_ERROR(LoadExistingCards(connection, plan.config.to, cards));
   CooperativeLayout layout = LayOutCooperative(plan.config, kMembersPerChunk, first_conta, first_cartao, cards);
@@ -187,8 +201,10 @@ Result<SeedSummary> SeedInTransaction(db::Connection& connection, const SeedOpti
     return Status::Usage("movimentos need cards, and there are none: give --associados greater than 0");
   }
 
-  SeedSummary summary{plan.config.members, layout.contas, layout.cartoes, plan.movimentos, 0};
   const GeneratorConfig& config = plan.config;
+  AnomalyWriter anomalies(config, cards, options.anomalies, first_movimento + plan.movimentos);
+  SeedSummary summary{plan.config.members, layout.contas,    layout.cartoes,
+                      plan.movimentos + anomalies.rows(),    anomalies.rows(), 0};
   auto chunk_count = static_cast<int64_t>(layout.chunks.size());
   if (all_empty) SICOOP_RETURN_IF_ERROR(db::BeginEmptyTablesLoad(connection));
   auto associados_in = [&](int64_t i) { return layout.chunks[i].members; };
@@ -208,10 +224,20 @@ Result<SeedSummary> SeedInTransaction(db::Connection& connection, const SeedOpti
                                      [&](int64_t i, db::BulkRowWriter& out) {
                                        movimentos.Write(first_movimento + i * batch, movimentos_in(i), out);
                                      }));
+  auto anomalies_in = [&](int64_t i) { return anomalies.RowsIn(i); };
+  SICOOP_RETURN_IF_ERROR(loader.Load(db::Movimento(), anomalies.chunks(), anomalies.rows(), anomalies_in,
+                                     [&](int64_t i, db::BulkRowWriter& out) { anomalies.WriteMovimentos(i, out); }));
   if (all_empty) {
     loader.Announce("building and checking keys and indexes");
     SICOOP_RETURN_IF_ERROR(db::FinishEmptyTablesLoad(connection));
   }
+  // MySQL's label table was made before the transaction (its DDL commits at once). Loaded after the
+  // keys are back, so every label's foreign key is checked as it goes in.
+  if (drop_labels || (pg && options.anomalies > 0 && !labels_exist)) {
+    SICOOP_RETURN_IF_ERROR(connection.Execute(db::CreateTableStatement(labels, connection.dialect())));
+  }
+  SICOOP_RETURN_IF_ERROR(loader.Load(labels, anomalies.chunks(), anomalies.rows(), anomalies_in,
+                                     [&](int64_t i, db::BulkRowWriter& out) { anomalies.WriteLabels(i, out); }));
   return summary;
 }
 
@@ -222,7 +248,13 @@ Result<SeedSummary> Seed(db::Connection& connection, const SeedOptions& options,
   auto start = Clock::now();
   SICOOP_ASSIGN_OR_RETURN(Plan plan, Validate(options));
   SICOOP_RETURN_IF_ERROR(db::CheckSchema(connection));
-  if (options.truncate && connection.dialect() == db::Dialect::kMysql) SICOOP_RETURN_IF_ERROR(Truncate(connection));
+  if (connection.dialect() == db::Dialect::kMysql) {
+    if (options.anomalies > 0) {
+      Status created = connection.Execute(db::CreateTableStatement(db::MovimentoAnomalia(), db::Dialect::kMysql));
+      if (!created.ok()) return created.WithContext("creating the table of the anomalies' labels");
+    }
+    if (options.truncate) SICOOP_RETURN_IF_ERROR(Truncate(connection));
+  }
   SICOOP_RETURN_IF_ERROR(connection.Execute("BEGIN"));
   auto summary = SeedInTransaction(connection, options, plan, progress);
   if (!summary.ok()) {

@@ -38,12 +38,17 @@ struct SeedOptions {
   bool append = false;    // add after the existing rows (ids continue after each table's maximum)
   bool truncate = false;  // empty the four tables first (on MySQL this emptying is committed at once)
   int threads = 0;        // generator threads; 0 = one per core
+  // The share of cards, in [0, kMaxAnomalyShare], that get one labelled fraud-like scenario each
+  // (anomalies.h); 0 injects nothing and creates no table.
+  double anomalies = 0;
 };
 
 struct SeedSummary {
-  int64_t associados = 0, contas = 0, cartoes = 0, movimentos = 0;
+  int64_t associados = 0, contas = 0, cartoes = 0;
+  int64_t movimentos = 0;  // the ordinary ones and the injected anomalies
+  int64_t anomalias = 0;   // injected movimentos, each with its row in movimento_anomalia
   double seconds = 0;
-  int64_t rows() const { return associados + contas + cartoes + movimentos; }
+  int64_t rows() const { return associados + contas + cartoes + movimentos + anomalias; }
 };
 
 struct SeedProgress {
@@ -60,7 +65,8 @@ constexpr int64_t kMaxMovimentos = 2'000'000'000;
 // before it connects.
 Status CheckSeedOptions(const SeedOptions& options);
 
-// Adds the rows. Usage errors: counts out of range, --from after --to, --append with --truncate,
+// Adds the rows. With options.anomalies, movimento_anomalia is created when missing and gets the
+// labels; --truncate empties it too whenever it exists. Usage errors: counts or share out of range, --from after --to, --append with --truncate,
 // movimentos without any card. Failures: no schema (points at `sicoop db init`), tables already
 // holding rows without --append/--truncate, any database error. `progress`, when set, is called on
 // the calling thread after each chunk.

@@ -95,6 +95,8 @@ INSTANTIATE_TEST_SUITE_P(
         UsageErrorCase{"MovimentosNotANumber", Seed({"--movimentos", "lots"}), "--movimentos"},
         UsageErrorCase{"DayThatDoesNotExist", Seed({"--to", "2024-02-30"}), "2024-02-30"},
         UsageErrorCase{"FlagWithAValue", Seed({"--append=yes"}), "--append"},
+        UsageErrorCase{"AnomalyShareOverHalf", Seed({"--anomalies", "0.6"}), "--anomalies must be a share of the cards from 0 to 0.5"},
+        UsageErrorCase{"AnomalyShareNotANumber", Seed({"--anomalies", "some"}), "not 'some'"},
         UsageErrorCase{"DbTimeoutZero", Etl({"--db-timeout", "0"}), "--db-timeout must be a whole number from 1"},
         UsageErrorCase{"DbTimeoutWithAUnit", Seed({"--db-timeout", "5s"}), "--db-timeout"},
         UsageErrorCase{"DbTimeoutOverADay", {"db", "init", "--db", kUrl, "--db-timeout", "86401"}, "--db-timeout"},
