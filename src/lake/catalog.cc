@@ -46,6 +46,7 @@ std::map<std::string, std::string> CatalogConf(const std::string& location) {
 std::string RawTable(const db::TableDesc& table) { return std::string(kCatalog) + ".raw." + table.name; }
 
 std::string CuratedFlatTable() { return std::string(kCatalog) + ".curated.movimento_flat"; }
+std::string LabelsTable() { return std::string(kCatalog) + ".rotulos." + db::MovimentoAnomalia().name; }
 
 namespace {
 

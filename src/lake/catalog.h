@@ -26,6 +26,9 @@ std::map<std::string, std::string> CatalogConf(const std::string& location);
 std::string RawTable(const db::TableDesc& table);
 // "sicoop_lake.curated.movimento_flat".
 std::string CuratedFlatTable();
+// "sicoop_lake.rotulos.movimento_anomalia": the labels of the seed's injected anomalies, in a
+// namespace of their own so that nothing built from raw takes them in.
+std::string LabelsTable();
 
 // The properties each ingest attaches to its commit of the raw fact table (Iceberg snapshot
 // summary), which is how a run's progress is committed in the same atomic step as its rows.

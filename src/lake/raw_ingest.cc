@@ -266,6 +266,41 @@ int64_t SummaryNumber(const TableSnapshot& snapshot, const std::string& key) {
   return ParseInteger(found->second).value_or(0);
 }
 
+// Copies the labels of the seed's injected anomalies (db::MovimentoAnomalia), when the source has
+// them, to LabelsTable(): read at the run's instant, those of movimentos up to `watermark` (on MySQL
+// a label committed after the high-water mark waits for the run that reads its movimento), and
+// written over the lake's copy in one commit (a replace keeps the earlier copies as snapshots).
+// Returns nullopt when the source has no such table.
+Result<std::optional<TableIngest>> CopyLabels(spark::SparkSession& spark, const pipeline::SourceSnapshot& snapshot,
+                                              const std::vector<db::FoundColumn>& columns, int64_t watermark,
+                                              const IngestOptions& options) {
+  const db::TableDesc& table = db::MovimentoAnomalia();
+  TablePlan plan{&table, {}, {}, {}};
+  for (const db::FoundColumn& column : columns) {
+    if (column.table == table.name) plan.source_columns.push_back(column);
+  }
+  if (plan.source_columns.empty()) return std::optional<TableIngest>();
+  SICOOP_RETURN_IF_ERROR(RegisterReads(spark, options.source, snapshot.instant(), plan,
+                                       "id_movimento <= " + std::to_string(watermark), {}, options));
+  const std::string labels = LabelsTable();
+  const std::string ns = labels.substr(0, labels.rfind('.'));
+  auto created = spark.Sql("CREATE NAMESPACE IF NOT EXISTS " + ns).Collect();
+  if (!created.ok()) return created.status().WithContext("Spark could not create the lake's namespace " + ns);
+  auto replaced = spark.Sql("CREATE OR REPLACE TABLE " + labels + " USING iceberg TBLPROPERTIES (" + kTableProperties +
+                            ") AS SELECT * FROM " + IngestView(table))
+                      .Collect();
+  if (!replaced.ok()) return replaced.status().WithContext("Spark could not copy the anomalies' labels to " + labels);
+  SICOOP_ASSIGN_OR_RETURN(std::vector<TableSnapshot> history, CurrentHistory(spark, labels));
+  TableIngest figures;
+  if (!history.empty()) {
+    figures.snapshot_id = history.back().id;
+    figures.rows_in_lake = SummaryNumber(history.back(), "total-records");
+  }
+  figures.source_rows = figures.rows_in_lake;
+  figures.rows_added = figures.rows_in_lake;
+  return std::optional<TableIngest>(figures);
+}
+
 }  // namespace
 
 Result<IngestSummary> Ingest(spark::SparkSession& spark, db::Connection& source, const IngestOptions& options,
@@ -336,6 +371,13 @@ Result<IngestSummary> Ingest(spark::SparkSession& spark, db::Connection& source,
       SICOOP_RETURN_IF_ERROR(AppendMovimentos(spark, plan, summary.read_from_id, *summary.watermark_after,
                                               options.run_id));
     }
+  }
+  SICOOP_ASSIGN_OR_RETURN(std::optional<TableIngest> labels,
+                          CopyLabels(spark, snapshot, columns, summary.watermark_after.value_or(0), options));
+  if (labels) {
+    summary.tables[db::MovimentoAnomalia().name] = *labels;
+    log("ingest " + db::MovimentoAnomalia().name + ": " + std::to_string(labels->rows_in_lake) + " labels to " +
+        LabelsTable());
   }
   Status ended = snapshot.End();
   // Only MySQL's check can fail here, after the commit: rows that committed late below the

@@ -10,6 +10,9 @@
 //    land in one atomic commit or not at all: a run killed anywhere, run again, gives the lake an
 //    uninterrupted run would have.
 //  - Card numbers never reach the lake: cartao keeps the masked number and a keyed token.
+//  - The labels of the seed's injected anomalies (movimento_anomalia), when the source has them,
+//    are copied whole to their own namespace (catalog.h, LabelsTable) at the same instant, and
+//    nothing else reads them: never curated, gold or the CSV.
 //  - A column added to a source table is added to its raw table; a column of the raw table that
 //    the source no longer has, or whose type changed, stops the run before anything is committed.
 #pragma once
