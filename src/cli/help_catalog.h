@@ -20,6 +20,8 @@ const CommandSpec& LakeBuildSpec();
 const CommandSpec& LakeExportSpec();
 const CommandSpec& LakeShowSpec();
 const CommandSpec& LakeVerifySpec();
+const CommandSpec& ReportMemberSpec();
+const CommandSpec& ReportMembersSpec();
 const CommandSpec& SparkStartSpec();
 const CommandSpec& SparkStopSpec();
 const CommandSpec& SparkStatusSpec();

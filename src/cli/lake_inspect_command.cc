@@ -59,24 +59,6 @@ const CommandSpec& VerifySpec() {
   return spec;
 }
 
-// The lake's location; a local one must exist: these commands never create it (an S3 one without
-// a lake fails when Spark opens it).
-Result<storage::Location> ExistingLake(const ParsedOptions& parsed) {
-  SICOOP_ASSIGN_OR_RETURN(storage::Location lake, storage::Location::Parse(parsed.Get("lake"), "--lake"));
-  std::error_code error;
-  if (!lake.is_object() && !fs::is_directory(lake.path(), error)) {
-    return Status::Failure("there is no lake at " + lake.ToString() +
-                           ": give --lake the folder of 'sicoop etl --lake' or 'sicoop lake ingest'");
-  }
-  return lake;
-}
-
-Result<std::optional<spark::ConnectionString>> SparkEndpoint(const ParsedOptions& parsed) {
-  if (!parsed.Has("spark")) return std::optional<spark::ConnectionString>();
-  SICOOP_ASSIGN_OR_RETURN(spark::ConnectionString endpoint, spark::ParseConnectionString(parsed.Get("spark")));
-  return std::optional(endpoint);
-}
-
 // Prints `text` on stdout and, line by line, into the log file.
 void PrintResult(Reporter& reporter, const std::string& text, const std::optional<std::string>& json) {
   for (size_t begin = 0, end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1) {
@@ -340,6 +322,22 @@ Status LakeVerify(const std::vector<std::string>& args, const Environment& envir
       std::to_string(result.days) +
       " days (listed on stdout): movimentos changed, deleted or committed below the watermark after the look-back; "
       "'sicoop lake ingest' with a larger --lookback re-reads late ones, a new lake re-reads everything");
+}
+
+Result<storage::Location> ExistingLake(const ParsedOptions& parsed) {
+  SICOOP_ASSIGN_OR_RETURN(storage::Location lake, storage::Location::Parse(parsed.Get("lake"), "--lake"));
+  std::error_code error;
+  if (!lake.is_object() && !fs::is_directory(lake.path(), error)) {
+    return Status::Failure("there is no lake at " + lake.ToString() +
+                           ": give --lake the folder of 'sicoop etl --lake' or 'sicoop lake ingest'");
+  }
+  return lake;
+}
+
+Result<std::optional<spark::ConnectionString>> SparkEndpoint(const ParsedOptions& parsed) {
+  if (!parsed.Has("spark")) return std::optional<spark::ConnectionString>();
+  SICOOP_ASSIGN_OR_RETURN(spark::ConnectionString endpoint, spark::ParseConnectionString(parsed.Get("spark")));
+  return std::optional(endpoint);
 }
 
 const CommandSpec& LakeShowSpec() { return ShowSpec(); }

@@ -2,11 +2,15 @@
 // read the lake: they take no lock and write nothing into it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/options.h"
 #include "common/environment.h"
 #include "common/status.h"
+#include "spark/connection_string.h"
+#include "storage/location.h"
 
 namespace sicoop::cli {
 
@@ -16,5 +20,11 @@ Status LakeShow(const std::vector<std::string>& args, const Environment& environ
 
 // Reconciles the lake with the source per day (lake/reconcile.h); a failure when any day differs.
 Status LakeVerify(const std::vector<std::string>& args, const Environment& environment);
+
+// What the commands that only read a lake share (show, verify, report): --lake's location, which
+// when local must exist (they never create it; an S3 one without a lake fails when Spark opens it),
+// and --spark's endpoint, if given.
+Result<storage::Location> ExistingLake(const ParsedOptions& parsed);
+Result<std::optional<spark::ConnectionString>> SparkEndpoint(const ParsedOptions& parsed);
 
 }  // namespace sicoop::cli

@@ -36,6 +36,7 @@ std::vector<OptionSpec> LakeCommandOptions(OptionSpec lake, std::vector<OptionSp
            {"verbose", "", "phase lines also off a terminal, the run id and the Spark endpoint", ""},
            {"log-file", "PATH", "append each phase line, the result or the error to PATH with its UTC time", ""},
        }) {
+    if (option.name == "json" && json.empty()) continue;
     own.push_back(std::move(option));
   }
   return own;

@@ -21,7 +21,8 @@ OptionSpec LookbackOption();
 OptionSpec SparkOption();
 
 // A lake command's options: `lake` (LakeOption, or another description of --lake), then `own`, then
-// --spark, --config, --profile and the reporting options, whose --json prints what `json` says.
+// --spark, --config, --profile and the reporting options, whose --json prints what `json` says (no
+// --json when `json` is empty).
 std::vector<OptionSpec> LakeCommandOptions(OptionSpec lake, std::vector<OptionSpec> own, const std::string& json);
 
 // Parses a lake command's line and fills `settings` from the environment and the profile

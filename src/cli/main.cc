@@ -22,6 +22,7 @@ commands:
   etl      --db URL --output DIR    run the ETL on Spark, write DIR/movimento_flat.csv (--lake PATH:
                                     through the lake: ingest, build, export)
   lake     ingest|build|export|show|verify   the lake's phases one at a time; what it holds; reconcile
+  report   member|members           members' HTML reports from the lake: one member, or a month's batch
   demo     [--output DIR]           everything on a throwaway local PostgreSQL and local Spark
   spark    start|stop|status        a local Spark Connect server kept running between runs
   doctor   [--db URL] [--spark URL] check Java, Spark, the JDBC jars, the profile, the endpoints
@@ -69,6 +70,7 @@ int Dispatch(const std::vector<std::string>& args, const sicoop::Environment& en
   if (command == "db") return sicoop::cli::RunDb(rest, environment);
   if (command == "etl") return sicoop::cli::RunEtl(rest, environment);
   if (command == "lake") return sicoop::cli::RunLake(rest, environment);
+  if (command == "report") return sicoop::cli::RunReport(rest, environment);
   if (command == "demo") return sicoop::cli::RunDemo(rest, environment);
   if (command == "spark") return sicoop::cli::RunSpark(rest, environment);
   if (command == "doctor") return sicoop::cli::RunDoctor(rest, environment);
