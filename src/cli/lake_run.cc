@@ -10,10 +10,12 @@
 #include "db/schema.h"
 #include "lake/catalog.h"
 #include "lake/curated_build.h"
+#include "lake/run_figures.h"
 #include "lake/run_manifest.h"
 #include "pipeline/csv_output.h"
 #include "pipeline/extract.h"
 #include "pipeline/folder_lock.h"
+#include "report/run_page.h"
 #include "spark/progress.h"
 #include "storage/object_lock.h"
 
@@ -64,7 +66,8 @@ class LakeLock {
   std::unique_ptr<storage::ObjectLock> object_;
 };
 
-std::string SummaryText(const lake::RunRecord& record, double seconds, const std::string& manifest) {
+std::string SummaryText(const lake::RunRecord& record, double seconds, const std::string& manifest,
+                        const std::string& page) {
   std::string text;
   if (record.ingest) {
     const lake::IngestSummary& ingest = *record.ingest;
@@ -89,12 +92,12 @@ std::string SummaryText(const lake::RunRecord& record, double seconds, const std
   }
   char total[64];
   std::snprintf(total, sizeof(total), "%.1f s", seconds);
-  return text + "done in " + total + "; manifest " + manifest + "\n";
+  return text + "done in " + total + "; manifest " + manifest + "; page " + page + "\n";
 }
 
 Status RunPhases(const LakeRunOptions& options, const StorageAccess& storage,
                  const std::optional<spark::ConnectionString>& endpoint, const Environment& environment,
-                 Reporter& reporter, lake::RunRecord& record) {
+                 Reporter& reporter, lake::RunRecord& record, report::RunDays& per_day) {
   auto start = Clock::now();
   if (options.output) SICOOP_RETURN_IF_ERROR(CheckOutput(*options.output));
   std::unique_ptr<db::Connection> source;
@@ -138,6 +141,15 @@ Status RunPhases(const LakeRunOptions& options, const StorageAccess& storage,
     record.ingest = std::move(*ingested);
     if (!record.ingest->warning.empty()) reporter.Log("note: " + record.ingest->warning);
     record.seconds["ingest"] = SecondsSince(start);
+    // For the run's page, while the session is open. Without them the page says why and shows no
+    // chart: the run itself is not failed for a figure of its page.
+    auto days = lake::MovimentosPerDayOfRun(*spark.session, record.run_id);
+    if (days.ok()) {
+      per_day.days = std::move(*days);
+    } else {
+      per_day.error = days.status().message();
+      reporter.Log("note: the run's page shows no movimentos per day: " + per_day.error);
+    }
   }
   if (options.build) {
     SICOOP_RETURN_IF_ERROR(lake_lock.Check());
@@ -190,20 +202,34 @@ Status RunLakeAndReport(const LakeRunOptions& options, const std::optional<spark
     reporter.ToFile("error: " + storage.status().message());
     return storage.status();
   }
-  Status ran = RunPhases(options, *storage, spark, environment, reporter, record);
+  report::RunDays per_day;
+  Status ran = RunPhases(options, *storage, spark, environment, reporter, record, per_day);
   if (!ran.ok()) record.error = ran.message();
   // A run that never held the lake's lock has no id and writes nothing into the lake.
   if (record.run_id.empty()) {
     reporter.ToFile("error: " + ran.message());
     return ran;
   }
-  auto manifest = lake::WriteManifest(*LakeFiles(options.lake, *storage), record);
+  const std::unique_ptr<storage::SmallFiles> lake_files = LakeFiles(options.lake, *storage);
+  auto manifest = lake::WriteManifest(*lake_files, record);
+  // The run's page beside its manifest, a failed run's too. A page that cannot be written fails the
+  // command like a manifest that cannot (exit 1, saying that the run's data is committed), so that
+  // a run never ends without the records it promises and without saying so (docs/reports.md).
+  const std::string page_name = report::RunPageName(lake::ManifestName(record));
+  Status page = lake_files->WriteWhole(page_name, report::RunPageHtml(record, per_day));
+  if (!page.ok()) {
+    page = page.WithContext("the run " + record.run_id + " " + (ran.ok() ? "committed" : "failed") +
+                            ", but its page " + lake_files->Describe(page_name) +
+                            " could not be written (its manifest holds the same figures)");
+  }
   if (!ran.ok()) {
     reporter.ToFile("error: " + ran.message());
+    if (!page.ok()) reporter.Log("note: " + page.message());
     return ran;
   }
   if (!manifest.ok()) return manifest.status();
-  const std::string text = SummaryText(record, SecondsSince(started), *manifest);
+  if (!page.ok()) return page;
+  const std::string text = SummaryText(record, SecondsSince(started), *manifest, lake_files->Describe(page_name));
   for (size_t begin = 0, end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1) {
     reporter.ToFile(text.substr(begin, end - begin));
   }

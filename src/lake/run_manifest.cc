@@ -69,9 +69,13 @@ std::string ManifestJson(const RunRecord& record) {
          ",\"seconds\":{" + seconds + "}}\n";
 }
 
+std::string ManifestName(const RunRecord& record) {
+  return std::string(kManifestFolder) + "/" + UtcText(record.started_at, "%Y%m%dT%H%M%SZ") + "-" + record.run_id +
+         ".json";
+}
+
 Result<std::string> WriteManifest(storage::SmallFiles& lake, const RunRecord& record) {
-  const std::string name = std::string(kManifestFolder) + "/" + UtcText(record.started_at, "%Y%m%dT%H%M%SZ") + "-" +
-                           record.run_id + ".json";
+  const std::string name = ManifestName(record);
   Status written = lake.WriteWhole(name, ManifestJson(record));
   if (!written.ok()) return written.WithContext("cannot write the run manifest " + lake.Describe(name));
   return lake.Describe(name);

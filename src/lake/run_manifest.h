@@ -40,6 +40,9 @@ struct RunRecord {
 // The manifest of `record` as one line of JSON.
 std::string ManifestJson(const RunRecord& record);
 
+// The manifest's name among the lake's files: _sicoop/runs/<UTC start time>-<run id>.json.
+std::string ManifestName(const RunRecord& record);
+
 // Writes the manifest into _sicoop/runs/ of the lake's files (whole) and returns where, as people
 // read it.
 Result<std::string> WriteManifest(storage::SmallFiles& lake, const RunRecord& record);

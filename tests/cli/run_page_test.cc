@@ -1,0 +1,101 @@
+// The page each lake run writes beside its manifest (docs/reports.md), through real runs against
+// the harness PostgreSQL and the fixture's Spark server, opened in a real browser
+// (support/browser.h): `lake ingest`'s page charts the movimentos it ingested per day as the source
+// counts them, and `lake build`'s, which ingested nothing, says so and reconciles raw and curated.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lake/card_token.h"
+#include "support/browser.h"
+#include "support/files.h"
+#include "support/run_sicoop.h"
+#include "support/seeded_database.h"
+#include "support/test_servers.h"
+
+namespace sicoop::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kMovimentos = 400;
+
+class RunPageTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (!root_.empty()) fs::remove_all(root_);
+  }
+
+  fs::path root_;
+};
+
+// The files of `folder`, in name order.
+std::vector<std::string> NamesIn(const fs::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(RunPageTest, EachRunWritesItsPageBesideItsManifestWithTheRunsFigures) {
+  FreshDatabase source = MakeSeededDatabase("postgres", kMovimentos, 23);
+  ASSERT_TRUE(source.connection);
+  root_ = MakeTestFolder("sicoop-run-page");
+  const fs::path lake = root_ / "lake", key = root_ / "token.key";
+  Status key_written = lake::CardTokenKey::CreateFile(key);
+  ASSERT_TRUE(key_written.ok()) << key_written.message();
+
+  SplitRunResult ingest = RunSicoopSplit({"lake", "ingest", "--db", source.url, "--lake", lake.string(),
+                                          "--token-key-file", key.string(), "--spark", SparkUrl()},
+                                         {}, std::chrono::seconds(300));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err << ingest.out;
+  SplitRunResult build = RunSicoopSplit({"lake", "build", "--lake", lake.string(), "--spark", SparkUrl()}, {},
+                                        std::chrono::seconds(300));
+  ASSERT_EQ(build.exit_code, 0) << build.err << build.out;
+
+  // Two runs: each a manifest and a page of the same name.
+  const std::vector<std::string> names = NamesIn(lake / "_sicoop" / "runs");
+  ASSERT_EQ(names.size(), 4u);
+  for (size_t run = 0; run < 2; ++run) {
+    const std::string stem = fs::path(names[2 * run]).stem();
+    EXPECT_EQ(names[2 * run], stem + ".html");
+    EXPECT_EQ(names[2 * run + 1], stem + ".json");
+  }
+  const fs::path ingest_page = lake / "_sicoop" / "runs" / names[0];
+  const fs::path build_page = lake / "_sicoop" / "runs" / names[2];
+  EXPECT_NE(ingest.out.find("; page " + ingest_page.string() + "\n"), std::string::npos) << ingest.out;
+
+  // The ingest's page: 400 movimentos read and added, a bar per day of the source's movimentos
+  // with the source's count of that day.
+  const BrowserRun ingested = LoadInBrowser(ingest_page);
+  ASSERT_EQ(ingested.error, "") << ingested.log.substr(0, 4000);
+  EXPECT_TRUE(ingested.console.empty()) << ingested.console.front();
+  EXPECT_TRUE(ingested.requests.empty()) << ingested.requests.front();
+  EXPECT_NE(ingested.dom.find("<td>movimento</td><td class=\"num\">400</td><td class=\"num\">400</td>"),
+            std::string::npos);
+  auto days = source.connection->Query(
+      "SELECT to_char(data_movimento, 'DD/MM/YYYY'), COUNT(*) FROM movimento GROUP BY 1 ORDER BY 1");
+  ASSERT_TRUE(days.ok()) << days.status().message();
+  ASSERT_GT(days->size(), 1u);
+  EXPECT_EQ(BarsInChart(ingested.dom, "movimentos-por-dia"), static_cast<int>(days->size()));
+  for (const auto& day : *days) {
+    const std::string bar = "<title>" + day[0].value_or("") + ": " + day[1].value_or("") + "</title>";
+    EXPECT_NE(ingested.dom.find(bar), std::string::npos) << bar;
+  }
+
+  // The build's page: no ingest, so no chart; raw and curated reconciled.
+  const BrowserRun built = LoadInBrowser(build_page);
+  ASSERT_EQ(built.error, "") << built.log.substr(0, 4000);
+  EXPECT_TRUE(built.console.empty()) << built.console.front();
+  EXPECT_EQ(BarsInChart(built.dom, "movimentos-por-dia"), -1);
+  EXPECT_NE(built.dom.find("Esta execução não fez ingestão"), std::string::npos);
+  EXPECT_NE(built.dom.find("<td>movimentos</td><td class=\"num\">400</td><td class=\"num\">400</td>"),
+            std::string::npos);
+  EXPECT_NE(built.dom.find("Conferem:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sicoop::testing
