@@ -90,8 +90,8 @@ std::string MemberReportSql(const MemberSelection& selection) {
 // Cuts the sorted records into members.
 class ReportAssembler {
  public:
-  ReportAssembler(const MemberSelection& selection, const std::function<Status(MemberReport&&)>& consumer)
-      : selection_(selection), consumer_(consumer) {}
+  ReportAssembler(const MemberSelection& selection, std::function<Status(MemberReport&&)> consumer)
+      : selection_(selection), consumer_(std::move(consumer)) {}
 
   Status Add(const spark::Row& row) {
     if (row.size() != 2 + kTextColumns || !row[0] || !row[1]) {
@@ -135,7 +135,7 @@ class ReportAssembler {
 
  private:
   const MemberSelection& selection_;
-  const std::function<Status(MemberReport&&)>& consumer_;
+  const std::function<Status(MemberReport&&)> consumer_;
   MemberReport current_;
   bool started_ = false;
 };
@@ -177,12 +177,20 @@ Result<int64_t> CountMembersWithMovimentos(spark::SparkSession& spark, const Per
 
 Status ForEachMemberReport(spark::SparkSession& spark, const MemberSelection& selection,
                            const std::function<Status(MemberReport&&)>& consumer) {
-  ReportAssembler assembler(selection, consumer);
+  bool consumer_failed = false;
+  auto counted = [&consumer, &consumer_failed](MemberReport&& report) {
+    Status taken = consumer(std::move(report));
+    consumer_failed = !taken.ok();
+    return taken;
+  };
+  ReportAssembler assembler(selection, counted);
   Status streamed = spark.Sql(MemberReportSql(selection)).ForEachBatch([&assembler](spark::Rows&& rows) {
     for (const spark::Row& row : rows.rows) SICOOP_RETURN_IF_ERROR(assembler.Add(row));
     return Status::Ok();
   });
-  SICOOP_RETURN_IF_ERROR(streamed);
+  if (!streamed.ok()) {
+    return consumer_failed ? streamed : streamed.WithContext("reading the member reports from the lake");
+  }
   return assembler.Finish();
 }
 
