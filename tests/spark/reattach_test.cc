@@ -108,6 +108,30 @@ TEST_F(ReattachTest, ResultsCutMidTransferResumeAfterTheLastResponseSeen) {
   EXPECT_EQ(wrong, 0);
 }
 
+// The same cut while the result is streamed (DataFrame::ForEachBatch): the consumer gets every row
+// once, in order.
+TEST_F(ReattachTest, AStreamedResultCutMidTransferGoesOnAfterTheLastResponseSeen) {
+  auto spark = Connect();
+  ASSERT_NE(spark, nullptr);
+  proxy_->CutAfterServerBytes(6 << 20);
+  int64_t next = 0;
+  int wrong = 0;
+  Status streamed = spark->Sql("SELECT id, repeat('x', 100) AS pad FROM range(0, 200000, 1, 4) ORDER BY id")
+                        .ForEachBatch([&](Rows&& rows) {
+                          for (const Row& row : rows.rows) {
+                            if (row != Row{std::to_string(next), std::string(100, 'x')} && ++wrong <= 3) {
+                              ADD_FAILURE() << "row " << next << " is " << row[0].value_or("NULL");
+                            }
+                            ++next;
+                          }
+                          return Status::Ok();
+                        });
+  ASSERT_TRUE(streamed.ok()) << streamed.message();
+  EXPECT_EQ(proxy_->connections_cut(), 1);
+  EXPECT_EQ(next, 200000);
+  EXPECT_EQ(wrong, 0);
+}
+
 // The connection is cut and the next two connections are refused: the client backs off, tries
 // again, and the run completes once the server is reachable again.
 TEST_F(ReattachTest, ShortOutageIsRiddenOutWithBackOff) {
