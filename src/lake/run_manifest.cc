@@ -51,6 +51,20 @@ std::string BuildJson(const BuildSummary& build) {
          "},\"snapshot_id\":" + (build.snapshot_id.empty() ? "null" : JsonString(build.snapshot_id)) + "}";
 }
 
+std::string GoldJson(const GoldSummary& gold) {
+  std::string tables;
+  for (const auto& [name, table] : gold.tables) {
+    std::string months;
+    for (const std::string& month : table.months) months += (months.empty() ? "" : ",") + JsonString(month);
+    tables += (tables.empty() ? "" : ",") + JsonString(name) + ":{\"mode\":" + JsonString(table.mode) + ",\"months\":[" +
+              months + "],\"rows\":" + std::to_string(table.rows) +
+              ",\"snapshot_id\":" + (table.snapshot_id.empty() ? "null" : JsonString(table.snapshot_id)) + "}";
+  }
+  return "{\"curated_snapshot_id\":" +
+         (gold.curated_snapshot_id.empty() ? std::string("null") : JsonString(gold.curated_snapshot_id)) +
+         ",\"tables\":{" + tables + "}}";
+}
+
 }  // namespace
 
 std::string ManifestJson(const RunRecord& record) {
@@ -62,7 +76,8 @@ std::string ManifestJson(const RunRecord& record) {
          ",\"error\":" + (record.error.empty() ? "null" : JsonString(record.error)) +
          ",\"lake\":" + JsonString(record.lake) + ",\"source\":" + (record.source.empty() ? "null" : JsonString(record.source)) +
          ",\"ingest\":" + (record.ingest ? IngestJson(*record.ingest) : "null") +
-         ",\"build\":" + (record.build ? BuildJson(*record.build) : "null") + ",\"export\":" +
+         ",\"build\":" + (record.build ? BuildJson(*record.build) : "null") +
+         ",\"gold\":" + (record.gold ? GoldJson(*record.gold) : "null") + ",\"export\":" +
          (record.exported ? "{\"file\":" + JsonString(record.exported->file) +
                                 ",\"rows\":" + std::to_string(record.exported->rows) + "}"
                           : "null") +

@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "lake/curated_build.h"
+#include "lake/gold_build.h"
 #include "lake/raw_ingest.h"
 #include "storage/small_files.h"
 
@@ -32,6 +33,7 @@ struct RunRecord {
   std::string source;   // the database URL, its password left out; empty when the run read none
   std::optional<IngestSummary> ingest;
   std::optional<BuildSummary> build;
+  std::optional<GoldSummary> gold;
   std::optional<ExportRecord> exported;
   std::map<std::string, double> seconds;  // per phase: start, ingest, build, export
   std::string error;    // empty when the run succeeded
