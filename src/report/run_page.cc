@@ -133,8 +133,7 @@ std::string RunPageHtml(const lake::RunRecord& record, const RunDays& per_day) {
   body += "<section><h2>Durações</h2><table class=\"durations\"><thead><tr><th>fase</th><th class=\"num\">duração</th>"
           "</tr></thead><tbody>" + durations + "<tr><th>total</th><th class=\"num\">" + HtmlEscape(Seconds(total)) +
           "</th></tr></tbody></table></section>";
-  body += "<section><h2>Ingestão</h2>" +
-          (record.ingest ? Ingest(*record.ingest) : std::string("<p class=\"muted\">Sem ingestão nesta execução.</p>")) +
+  body += "<section><h2>Ingestão</h2>" + (record.ingest ? Ingest(*record.ingest) : std::string()) +
           DaysChart(record, per_day) + "</section>";
   body += "<section><h2>Construção de curated e reconciliação</h2>" +
           (record.build ? Build(*record.build) : std::string("<p class=\"muted\">Sem construção nesta execução.</p>")) +

@@ -97,5 +97,30 @@ TEST_F(RunPageTest, EachRunWritesItsPageBesideItsManifestWithTheRunsFigures) {
   EXPECT_NE(built.dom.find("Conferem:"), std::string::npos);
 }
 
+// A run that fails once it holds the lake (a build with no raw table to build from) still gets its
+// page beside its manifest, saying it failed and why.
+TEST_F(RunPageTest, AFailedRunGetsItsPageWithItsError) {
+  root_ = MakeTestFolder("sicoop-run-page-failed");
+  const fs::path lake = root_ / "lake";
+  SplitRunResult build = RunSicoopSplit({"lake", "build", "--lake", lake.string(), "--spark", SparkUrl()}, {},
+                                        std::chrono::seconds(300));
+  ASSERT_EQ(build.exit_code, 1) << build.err << build.out;
+  const std::vector<std::string> names = NamesIn(lake / "_sicoop" / "runs");
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(fs::path(names[0]).extension(), ".html");
+  EXPECT_EQ(fs::path(names[1]).extension(), ".json");
+  const BrowserRun failed = LoadInBrowser(lake / "_sicoop" / "runs" / names[0]);
+  ASSERT_EQ(failed.error, "") << failed.log.substr(0, 4000);
+  EXPECT_TRUE(failed.console.empty()) << failed.console.front();
+  EXPECT_NE(failed.dom.find(">Falhou<"), std::string::npos);
+  // The manifest's error, on the page: Spark's, naming the raw table it could not find.
+  EXPECT_NE(ReadWholeFile(lake / "_sicoop" / "runs" / names[1]).find("TABLE_OR_VIEW_NOT_FOUND"), std::string::npos);
+  EXPECT_NE(failed.dom.find("<p class=\"alert\">Spark: [TABLE_OR_VIEW_NOT_FOUND] The table or view "
+                            "`sicoop_lake`.`raw`.`movimento` cannot be found."),
+            std::string::npos)
+      << build.err << "\n" << failed.dom;
+  EXPECT_NE(failed.dom.find("Esta execução não fez ingestão"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sicoop::testing
