@@ -1,6 +1,7 @@
 // The seed's labelled anomalies on their way to the data-science team, as a user runs it: `sicoop db
 // seed --anomalies` on the harness database, `sicoop etl --lake` through the fixture's Spark server,
-// the labels read back from the lake with pyiceberg (no Spark) against the source's.
+// the labels read back from the lake with pyiceberg (no Spark) against the source's, and the example
+// examples/fraud_baseline run on that lake: its baseline must find the anomalies (ROC AUC >= 0.9).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -82,8 +83,10 @@ class AnomalyLabelsTest : public ::testing::Test {
   fs::path root_, lake_, key_;
 };
 
-TEST_F(AnomalyLabelsTest, LabelsReachTheirOwnNamespaceAndTheInjectedRowsTheCsv) {
-  Start("postgres", {"--movimentos", "30000", "--anomalies", "0.1", "--seed", "3"});
+TEST_F(AnomalyLabelsTest, LabelsReachTheLakeAndTheBaselineFindsTheAnomalies) {
+  // 400 members (about 750 cards): some 75 of them anomalous, enough for the five folds of the
+  // baseline to learn each of the three scenarios.
+  Start("postgres", {"--movimentos", "30000", "--associados", "400", "--anomalies", "0.1", "--seed", "3"});
   SplitRunResult run = LakeEtl();
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string labels =
@@ -99,6 +102,14 @@ TEST_F(AnomalyLabelsTest, LabelsReachTheirOwnNamespaceAndTheInjectedRowsTheCsv) 
   const std::string csv = ReadWholeFile(root_ / "out" / "movimento_flat.csv");
   EXPECT_EQ(static_cast<int64_t>(std::count(csv.begin(), csv.end(), '\n')) - 1, 30000 + count);
   EXPECT_EQ(csv.find("card_testing"), std::string::npos);
+
+  // The example, as its README runs it: its own venv (made once, in the cache folder), then train.py.
+  RunResult baseline = RunCommand({"timeout", "900", "bash", std::string(SICOOP_SOURCE_DIR) + "/examples/fraud_baseline/run.sh",
+                                   lake_.string(), "--min-auc", "0.9"});
+  EXPECT_EQ(baseline.exit_code, 0) << baseline.output;
+  const size_t auc = baseline.output.find("ROC AUC: ");
+  ASSERT_NE(auc, std::string::npos) << baseline.output;
+  EXPECT_GE(std::stod(baseline.output.substr(auc + 9, 5)), 0.9) << baseline.output;
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "nome_associado,sobrenome_associado,idade_associado,vlr_transacao_movimento,des_transacao_movimento,"
             "data_movimento,numero_cartao,nome_impresso_cartao,data_criacao_cartao,tipo_conta,data_criacao_conta");
