@@ -81,6 +81,18 @@ std::string Build(const lake::BuildSummary& build) {
   return html;
 }
 
+std::string Gold(const lake::GoldSummary& gold) {
+  std::string rows;
+  for (const auto& [name, table] : gold.tables) {
+    std::string months;
+    for (const std::string& month : table.months) months += (months.empty() ? "" : ", ") + MonthText(month);
+    rows += "<tr>" + Cell("gold." + name) + Cell(table.mode) + Cell(months.empty() ? "—" : months) +
+            Cell(CountText(table.rows), true) + "</tr>";
+  }
+  return "<table class=\"gold\"><thead><tr><th>tabela</th><th>modo</th><th>meses recalculados</th>"
+         "<th class=\"num\">linhas</th></tr></thead><tbody>" + rows + "</tbody></table>";
+}
+
 std::string DaysChart(const lake::RunRecord& record, const RunDays& per_day) {
   if (!record.ingest) return "<p class=\"muted\">Esta execução não fez ingestão: não há movimentos por dia.</p>";
   if (!per_day.days) {
@@ -138,6 +150,7 @@ std::string RunPageHtml(const lake::RunRecord& record, const RunDays& per_day) {
   body += "<section><h2>Construção de curated e reconciliação</h2>" +
           (record.build ? Build(*record.build) : std::string("<p class=\"muted\">Sem construção nesta execução.</p>")) +
           "</section>";
+  if (record.gold) body += "<section><h2>Tabelas gold</h2>" + Gold(*record.gold) + "</section>";
   if (record.exported) {
     body += "<section><h2>Exportação</h2><dl class=\"facts\">" + Fact("arquivo", record.exported->file) +
             Fact("linhas", CountText(record.exported->rows)) + "</dl></section>";

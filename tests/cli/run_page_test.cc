@@ -95,6 +95,7 @@ TEST_F(RunPageTest, EachRunWritesItsPageBesideItsManifestWithTheRunsFigures) {
   EXPECT_NE(built.dom.find("<td>movimentos</td><td class=\"num\">400</td><td class=\"num\">400</td>"),
             std::string::npos);
   EXPECT_NE(built.dom.find("Conferem:"), std::string::npos);
+  EXPECT_NE(built.dom.find("<td>gold.associado_mes</td><td>rebuilt</td>"), std::string::npos);
 }
 
 // A run that fails once it holds the lake (a build with no raw table to build from) still gets its

@@ -43,6 +43,11 @@ lake::RunRecord Record() {
   build.raw_amount = "6543210.99";
   build.amount = "6541987.09";
   record.build = build;
+  lake::GoldSummary gold;
+  gold.tables["associado_mes"] = {.mode = "months recomputed", .months = {"2025-11", "2025-12"}, .rows = 7342,
+                                  .snapshot_id = "41"};
+  gold.tables["features_cartao"] = {.mode = "rebuilt", .months = {}, .rows = 2100, .snapshot_id = "42"};
+  record.gold = gold;
   record.exported = lake::ExportRecord{"/srv/sicoop/out/movimento_flat.csv", 44988};
   record.seconds = {{"start", 4.2}, {"ingest", 31.7}, {"build", 12.05}, {"export", 8.4}};
   return record;
@@ -99,6 +104,11 @@ TEST_F(RunPageBrowserTest, ShowsTheCountsTheReconciliationTheDropsAndABarPerDay)
   EXPECT_NE(run.dom.find("56,4 s"), std::string::npos);  // the total
   EXPECT_NE(run.dom.find("02/01/2026 03:00:00 UTC"), std::string::npos);
   EXPECT_EQ(run.dom.find("Falhou"), std::string::npos);
+  EXPECT_NE(run.dom.find("<td>gold.associado_mes</td><td>months recomputed</td><td>nov/2025, dez/2025</td>"
+                         "<td class=\"num\">7.342</td>"),
+            std::string::npos);
+  EXPECT_NE(run.dom.find("<td>gold.features_cartao</td><td>rebuilt</td><td>—</td><td class=\"num\">2.100</td>"),
+            std::string::npos);
 }
 
 TEST_F(RunPageBrowserTest, AFailedRunShowsItsErrorAsText) {
