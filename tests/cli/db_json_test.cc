@@ -64,5 +64,23 @@ TEST(DbJsonTest, InitAndSeedPrintOneObjectOfTheirSchemaWithTheDatabasesCounts) {
   EXPECT_NE(seed.out.find("\"seed\":5,"), std::string::npos) << seed.out;
 }
 
+// With --anomalies the result counts the labels too, and all the movimentos, the injected ones with them.
+TEST(DbJsonTest, SeedWithAnomaliesCountsTheLabels) {
+  FreshDatabase db = MakeFreshDatabase("mysql");
+  ASSERT_TRUE(db.connection);
+  ASSERT_EQ(RunSicoopSplit({"db", "init", "--db", db.url}).exit_code, 0);
+  SplitRunResult seed =
+      RunSicoopSplit({"db", "seed", "--db", db.url, "--movimentos", "3000", "--anomalies", "0.2", "--json"});
+  ASSERT_EQ(seed.exit_code, 0) << seed.err << seed.out;
+  std::string fields = ValidatedFields(seed.out, "db-seed.schema.json");
+  for (const char* table : {"movimento", "movimento_anomalia"}) {
+    auto count = db.connection->Query(std::string("SELECT COUNT(*) FROM ") + table);
+    ASSERT_TRUE(count.ok()) << count.status().message();
+    EXPECT_NE(fields.find(std::string(table) + "=" + *(*count)[0][0] + "\n"), std::string::npos)
+        << table << " holds " << *(*count)[0][0] << ":\n" << fields;
+  }
+  EXPECT_EQ(fields.find("movimento=3000\n"), std::string::npos) << "the injected movimentos are counted:\n" << fields;
+}
+
 }  // namespace
 }  // namespace sicoop::testing
