@@ -112,7 +112,8 @@ std::string FeaturesQuery(const std::string& key, const std::string& ids, const 
   categories += ", " + share(purchase + " AND categoria = " + Literal(kOtherCategoryName), purchase) + " AS fracao_" +
                 std::string(kOtherCategoryName);
   const std::string aggregates =
-      "round((r.referencia_t - max(t)) / 86400.0, 6) AS recencia_dias, count(*) AS frequencia, count_if(" + in_90_days +
+      "CAST(round((r.referencia_t - max(t)) / 86400.0, 6) AS DOUBLE) AS recencia_dias, count(*) AS frequencia, "
+      "count_if(" + in_90_days +
       ") AS frequencia_90d, " + money("sum(CASE WHEN " + purchase + " THEN v END)") + " AS monetario, " +
       money("sum(CASE WHEN " + purchase + " AND " + in_90_days + " THEN v END)") + " AS monetario_90d, " +
       money("round(sum(CASE WHEN " + purchase + " THEN v END) / nullif(count_if(" + purchase + "), 0), 2)") +
@@ -253,7 +254,8 @@ Status DefineView(spark::SparkSession& spark, const std::string& where) {
 
 // Creates `table` for `query`'s columns, or replaces it (empty, so that it is rebuilt) when an older
 // sicoop made it with other columns.
-Status CreateTable(spark::SparkSession& spark, const std::string& table, const std::string& query, bool per_month) {
+Status CreateTable(spark::SparkSession& spark, const std::string& table, const std::string& query, bool per_month,
+                   const std::function<void(const std::string&)>& log) {
   SICOOP_ASSIGN_OR_RETURN(std::vector<LakeColumn> wanted, QueryColumns(spark, query));
   SICOOP_ASSIGN_OR_RETURN(std::vector<LakeColumn> existing, TableColumns(spark, table));
   const bool same = existing.size() == wanted.size() &&
@@ -261,6 +263,7 @@ Status CreateTable(spark::SparkSession& spark, const std::string& table, const s
                       return a.name == b.name && a.type == b.type;
                     });
   if (same) return Status::Ok();
+  if (!existing.empty()) log("build " + table + ": its columns changed; the table is replaced and rebuilt");
   std::string declared;
   for (const LakeColumn& column : wanted) declared += (declared.empty() ? "" : ", ") + column.name + " " + column.type;
   auto created = spark.Sql(std::string(existing.empty() ? "CREATE TABLE " : "CREATE OR REPLACE TABLE ") + table + " (" +
@@ -308,7 +311,7 @@ Result<GoldSummary> BuildGold(spark::SparkSession& spark, const std::function<vo
   };
   for (const GoldQuery& gold : tables) {
     const std::string table = GoldTable(gold.name);
-    SICOOP_RETURN_IF_ERROR(CreateTable(spark, table, gold.query, gold.per_month));
+    SICOOP_RETURN_IF_ERROR(CreateTable(spark, table, gold.query, gold.per_month, log));
     SICOOP_ASSIGN_OR_RETURN(std::vector<TableSnapshot> history, CurrentHistory(spark, table));
     SICOOP_ASSIGN_OR_RETURN(Plan plan, ChoosePlan(spark, gold, history, curated));
     GoldTableSummary& done = summary.tables[gold.name];
