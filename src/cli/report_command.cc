@@ -19,6 +19,7 @@
 #include "cli/options.h"
 #include "cli/storage_access.h"
 #include "lake/catalog.h"
+#include "lake/gold_build.h"
 #include "report/member_data.h"
 #include "report/member_files.h"
 #include "spark/progress.h"
@@ -130,7 +131,7 @@ Status RunReports(ReportRun run, const ParsedOptions& parsed, const Environment&
   SICOOP_ASSIGN_OR_RETURN(SparkForRun spark, ConnectSparkForRun(endpoint, environment, reporter, storage.spark_settings));
   SICOOP_ASSIGN_OR_RETURN(const std::string location, SparkUri(lake));
   SICOOP_RETURN_IF_ERROR(lake::OpenLakeToRead(*spark.session, location));
-  const std::string gold = std::string(lake::kCatalog) + ".gold.associado_mes";
+  const std::string gold = lake::GoldTable(lake::kGoldMemberMonth);
   SICOOP_ASSIGN_OR_RETURN(std::vector<lake::LakeColumn> gold_columns, lake::TableColumns(*spark.session, gold));
   if (gold_columns.empty()) {
     return Status::Failure("the lake at " + lake.ToString() +

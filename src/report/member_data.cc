@@ -7,6 +7,7 @@
 #include "common/numbers.h"
 #include "lake/catalog.h"
 #include "lake/curated_build.h"
+#include "lake/gold_build.h"
 
 namespace sicoop::report {
 namespace {
@@ -17,11 +18,10 @@ enum Kind : int { kAssociado = 0, kConta, kCartao, kMes, kCategoria, kMovimento 
 // The generic text columns every record kind fills from the first (the most any kind has: a month's).
 constexpr int kTextColumns = 9;
 
-// "sicoop_lake.NAMESPACE.TABLE". By name: reports do not see the source's table descriptors (db/).
-std::string LakeTable(const std::string& name_space, const std::string& table) {
-  return std::string(lake::kCatalog) + "." + name_space + "." + table;
+// "sicoop_lake.raw.TABLE". By name: reports do not see the source's table descriptors (db/).
+std::string RawTable(const std::string& table) {
+  return std::string(lake::kCatalog) + ".raw." + table;
 }
-std::string GoldTable(const std::string& table) { return LakeTable("gold", table); }
 
 std::string FirstDay(const std::string& month) { return "DATE'" + month + "-01'"; }
 
@@ -45,15 +45,17 @@ std::string Record(const std::string& member, Kind kind, const std::string& sort
 // each kind's own order (accounts and cards by id, months oldest first, categories by spending, the
 // largest first, movimentos by data_movimento and id), which is the order ForEachMemberReport reads.
 std::string MemberReportSql(const MemberSelection& selection) {
-  const std::string associado = LakeTable("raw", "associado");
-  const std::string conta = LakeTable("raw", "conta");
-  const std::string cartao = LakeTable("raw", "cartao");
+  const std::string associado = RawTable("associado");
+  const std::string conta = RawTable("conta");
+  const std::string cartao = RawTable("cartao");
+  const std::string member_months = lake::GoldTable(lake::kGoldMemberMonth);
+  const std::string member_categories = lake::GoldTable(lake::kGoldMemberMonthCategory);
   const std::string months = "g.mes BETWEEN " + FirstDay(selection.period.from) + " AND " +
                              FirstDay(selection.period.to);
   const std::string members =
       selection.id_associado
           ? "SELECT id FROM " + associado + " WHERE id = " + std::to_string(*selection.id_associado)
-          : "SELECT DISTINCT g.id_associado AS id FROM " + GoldTable("associado_mes") + " g WHERE " + months;
+          : "SELECT DISTINCT g.id_associado AS id FROM " + member_months + " g WHERE " + months;
   const std::string in_members = " LEFT SEMI JOIN membros ON membros.id = ";
   const std::vector<std::string> records = {
       Record("a.id", kAssociado, "NULL", "NULL", "NULL", {"a.nome", "a.sobrenome", "a.idade", "a.email"},
@@ -68,10 +70,10 @@ std::string MemberReportSql(const MemberSelection& selection) {
       Record("g.id_associado", kMes, "NULL", "g.mes", "NULL",
              {"g.mes", "g.movimentos", "g.compras", "g.gasto", "g.ticket_medio", "g.estornos", "g.valor_estornado",
               "g.cartoes_em_uso", "g.contas_em_uso"},
-             "FROM " + GoldTable("associado_mes") + " g" + in_members + "g.id_associado WHERE " + months),
+             "FROM " + member_months + " g" + in_members + "g.id_associado WHERE " + months),
       Record("g.id_associado", kCategoria, "-SUM(g.gasto)", "g.categoria", "NULL",
              {"g.categoria", "SUM(g.compras)", "SUM(g.gasto)"},
-             "FROM " + GoldTable("associado_mes_categoria") + " g" + in_members + "g.id_associado WHERE " + months +
+             "FROM " + member_categories + " g" + in_members + "g.id_associado WHERE " + months +
                  " GROUP BY g.id_associado, g.categoria"),
       Record("f.id_associado", kMovimento, "NULL", "f.data_movimento", std::string("f.") + lake::kCuratedIdColumn,
              {"f.data_movimento", "f.des_transacao_movimento", "f.vlr_transacao_movimento", "f.numero_cartao"},
@@ -158,7 +160,7 @@ std::string AddMonths(const std::string& month, int months) {
 Period TwelveMonthsEndingAt(const std::string& last) { return {AddMonths(last, -11), last}; }
 
 Result<std::optional<std::string>> LastMonth(spark::SparkSession& spark) {
-  auto rows = spark.Sql("SELECT date_format(max(mes), 'yyyy-MM') FROM " + GoldTable("associado_mes")).Collect();
+  auto rows = spark.Sql("SELECT date_format(max(mes), 'yyyy-MM') FROM " + lake::GoldTable(lake::kGoldMemberMonth)).Collect();
   if (!rows.ok()) return rows.status().WithContext("reading the lake's last month from gold.associado_mes");
   if (rows->rows.size() != 1 || rows->rows[0].size() != 1) {
     return Status::Failure("Spark gave no answer for the lake's last month");
@@ -168,7 +170,7 @@ Result<std::optional<std::string>> LastMonth(spark::SparkSession& spark) {
 
 Result<int64_t> CountMembersWithMovimentos(spark::SparkSession& spark, const Period& period) {
   auto count = spark
-                   .Sql("SELECT DISTINCT id_associado FROM " + GoldTable("associado_mes") + " g WHERE g.mes BETWEEN " +
+                   .Sql("SELECT DISTINCT id_associado FROM " + lake::GoldTable(lake::kGoldMemberMonth) + " g WHERE g.mes BETWEEN " +
                         FirstDay(period.from) + " AND " + FirstDay(period.to))
                    .Count();
   if (!count.ok()) return count.status().WithContext("counting the members with movimentos in gold.associado_mes");
