@@ -1,7 +1,8 @@
 // The page each lake run writes beside its manifest (docs/reports.md), through real runs against
 // the harness PostgreSQL and the fixture's Spark server, opened in a real browser
 // (support/browser.h): `lake ingest`'s page charts the movimentos it ingested per day as the source
-// counts them, and `lake build`'s, which ingested nothing, says so and reconciles raw and curated.
+// counts them, and `lake build`'s, which ingested nothing, says so and reconciles raw and curated;
+// a member's report written from that lake renders with its charts as well.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,6 +39,13 @@ std::vector<std::string> NamesIn(const fs::path& folder) {
   for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename());
   std::sort(names.begin(), names.end());
   return names;
+}
+
+// Count of `what` in `text`.
+int Occurrences(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
 }
 
 TEST_F(RunPageTest, EachRunWritesItsPageBesideItsManifestWithTheRunsFigures) {
@@ -96,6 +104,27 @@ TEST_F(RunPageTest, EachRunWritesItsPageBesideItsManifestWithTheRunsFigures) {
             std::string::npos);
   EXPECT_NE(built.dom.find("Conferem:"), std::string::npos);
   EXPECT_NE(built.dom.find("<td>gold.associado_mes</td><td>rebuilt</td>"), std::string::npos);
+
+  // And a member's report from that lake (`report member`) renders too: a bar per month in which the
+  // member's accounts have movimentos, categories drawn, a refund row per refund, as the source has them.
+  auto member = source.connection->Query(
+      "SELECT ct.id_associado, COUNT(DISTINCT to_char(m.data_movimento, 'YYYY-MM')), "
+      "SUM(CASE WHEN m.vlr_transacao < 0 THEN 1 ELSE 0 END) FROM movimento m JOIN cartao c ON c.id = m.id_cartao "
+      "JOIN conta ct ON ct.id = c.id_conta GROUP BY ct.id_associado ORDER BY COUNT(*) DESC, ct.id_associado LIMIT 1");
+  ASSERT_TRUE(member.ok() && member->size() == 1) << (member.ok() ? "no member" : member.status().message());
+  const std::string id = (*member)[0][0].value_or(""), months = (*member)[0][1].value_or("");
+  const fs::path reports = root_ / "reports";
+  SplitRunResult report = RunSicoopSplit({"report", "member", "--lake", lake.string(), "--associado", id, "--from",
+                                          "2024-01", "--to", "2024-12", "-o", reports.string(), "--spark", SparkUrl()},
+                                         {}, std::chrono::seconds(300));
+  ASSERT_EQ(report.exit_code, 0) << report.err << report.out;
+  const BrowserRun page = LoadInBrowser(reports / ("associado-" + id + "-2024-01_2024-12.html"));
+  ASSERT_EQ(page.error, "") << page.log.substr(0, 4000);
+  EXPECT_TRUE(page.console.empty()) << page.console.front();
+  EXPECT_TRUE(page.requests.empty()) << page.requests.front();
+  EXPECT_EQ(std::to_string(BarsInChart(page.dom, "gasto-por-mes")), months);
+  EXPECT_GT(BarsInChart(page.dom, "gasto-por-categoria"), 0);
+  EXPECT_EQ(std::to_string(Occurrences(page.dom, "<tr class=\"refund\">")), (*member)[0][2].value_or(""));
 }
 
 // A run that fails once it holds the lake (a build with no raw table to build from) still gets its
