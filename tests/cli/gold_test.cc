@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -57,7 +58,9 @@ std::string SourceMovimentos(const std::string& dialect) {
   const bool postgres = dialect == "postgres";
   const std::string month =
       postgres ? "to_char(m.data_movimento, 'YYYY-MM-01')" : "DATE_FORMAT(m.data_movimento, '%Y-%m-01')";
-  const std::string last_part = postgres ? "split_part(sem_estorno, ' - ', -1)" : "SUBSTRING_INDEX(sem_estorno, ' - ', -1)";
+  auto last_part = [&](const std::string& text) {
+    return (postgres ? "split_part(" : "SUBSTRING_INDEX(") + text + ", ' - ', -1)";
+  };
   const size_t prefix = kRefundPrefix.size();
   std::string category = "CASE merchant";
   for (const MerchantCategory& entry : MerchantCatalog()) {
@@ -70,12 +73,13 @@ std::string SourceMovimentos(const std::string& dialect) {
       "SELECT m.id, m.vlr_transacao AS v, m.data_movimento AS dt, m.id_cartao, ca.id_conta, co.id_associado, "
       "ca.data_criacao AS criacao_cartao, co.data_criacao AS criacao_conta, " + month + " AS mes, "
       "CASE WHEN m.des_transacao LIKE " + Quoted(std::string(kRefundPrefix) + "%") + " THEN substr(m.des_transacao, " +
-      std::to_string(prefix + 1) + ") ELSE m.des_transacao END AS sem_estorno "
+      std::to_string(prefix + 1) + ") ELSE m.des_transacao END AS sem_estorno, "
+      "CASE WHEN position(' - ' IN m.des_transacao) > 0 THEN " + last_part("m.des_transacao") + " END AS cidade "
       "FROM movimento m JOIN cartao ca ON ca.id = m.id_cartao JOIN conta co ON co.id = ca.id_conta "
       "JOIN associado a ON a.id = co.id_associado";
   const std::string with_merchant =
       "SELECT j.*, CASE WHEN position(' - ' IN sem_estorno) > 0 THEN left(sem_estorno, char_length(sem_estorno) - "
-      "char_length(" + last_part + ") - 3) ELSE sem_estorno END AS merchant FROM (" + joined + ") j";
+      "char_length(" + last_part("sem_estorno") + ") - 3) ELSE sem_estorno END AS merchant FROM (" + joined + ") j";
   return "(SELECT w.*, " + category + " AS categoria FROM (" + with_merchant + ") w)";
 }
 
@@ -155,18 +159,36 @@ class GoldTest : public ::testing::Test {
     return by_key;
   }
 
-  // The most movimentos of one `key` (id_cartao, id_associado) in any 60 minutes, per key among
-  // the sample members: a self-join, not a window, so that it is computed another way than Spark's.
-  std::map<std::string, std::string> Peaks(const std::string& key, const std::string& members) {
+  // The most movimentos that `where` (given a table alias) selects, of one `key` (id_cartao,
+  // id_associado), in any 60 minutes, per key among the sample members: a self-join, not a window, so
+  // that it is computed another way than Spark's. A key without such movimentos has no entry.
+  std::map<std::string, std::string> Peaks(const std::string& key, const std::string& members,
+                                           const std::function<std::string(const std::string&)>& where) {
     const std::string movimentos = SourceMovimentos(dialect_);
     std::map<std::string, std::string> peaks;
     for (const auto& row : Query("SELECT k, MAX(n) FROM (SELECT x." + key + " AS k, x.id, COUNT(*) AS n FROM " +
                                  movimentos + " x JOIN " + movimentos + " y ON y." + key + " = x." + key +
-                                 " AND y.dt <= x.dt AND y.dt >= x.dt - INTERVAL '3599' SECOND WHERE x.id_associado IN (" +
-                                 members + ") GROUP BY x." + key + ", x.id) c GROUP BY k")) {
+                                 " AND y.dt <= x.dt AND y.dt >= x.dt - INTERVAL '3599' SECOND AND " + where("y") +
+                                 " WHERE " + where("x") + " AND x.id_associado IN (" + members + ") GROUP BY x." + key +
+                                 ", x.id) c GROUP BY k")) {
       peaks[row[0]] = row[1];
     }
     return peaks;
+  }
+
+  // Per `key` among the sample members: consecutive in-person movimentos (by time, then id) in two
+  // cities less than 60 minutes apart.
+  std::map<std::string, std::string> CityJumps(const std::string& key, const std::string& members) {
+    std::map<std::string, std::string> jumps;
+    for (const auto& row : Query(
+             "SELECT k, SUM(CASE WHEN cidade <> anterior AND dt < dt_anterior + INTERVAL '3600' SECOND THEN 1 ELSE 0 "
+             "END) FROM (SELECT " + key + " AS k, cidade, dt, LAG(cidade) OVER (PARTITION BY " + key +
+             " ORDER BY dt, id) AS anterior, LAG(dt) OVER (PARTITION BY " + key + " ORDER BY dt, id) AS dt_anterior FROM " +
+             SourceMovimentos(dialect_) + " s WHERE cidade IS NOT NULL AND id_associado IN (" + members +
+             ")) j GROUP BY k")) {
+      jumps[row[0]] = row[1];
+    }
+    return jumps;
   }
 
   std::string dialect_;
@@ -268,7 +290,9 @@ TEST_P(GoldOnEachDatabaseTest, GoldTablesHoldWhatTheDatabaseComputes) {
   EXPECT_EQ(sample_rows, expected_categories.size());
   EXPECT_TRUE(saw_other) << "the merchant not in the catalog is not in 'outros'";
 
-  // The features: frequency, monetary, refund rate, tenure, velocity, per card and per member.
+  // The features: frequency, monetary, refund rate, tenure, the peaks in 60 minutes (all movimentos,
+  // purchases under R$ 10.00), the jumps between cities and the largest purchase at night, per card
+  // and per member.
   const std::string reference = "(SELECT MAX(data_movimento) FROM movimento)";
   auto days = [&](const std::string& since) {
     return GetParam() == "postgres" ? "(CAST(" + reference + " AS DATE) - CAST(" + since + " AS DATE))"
@@ -277,14 +301,20 @@ TEST_P(GoldOnEachDatabaseTest, GoldTablesHoldWhatTheDatabaseComputes) {
   for (const auto& [table, key] : std::vector<std::pair<std::string, std::string>>{
            {"features_cartao", "id_cartao"}, {"features_associado", "id_associado"}}) {
     auto features = Gold(lake, table, {key});
-    const auto peaks = Peaks(key, members);
+    const auto peaks = Peaks(key, members, [](const std::string&) { return "1 = 1"; });
+    const auto small_bursts =
+        Peaks(key, members, [](const std::string& alias) { return alias + ".v >= 0 AND " + alias + ".v < 10"; });
+    const auto jumps = CityJumps(key, members);
     const auto expected_features = Query(
         "SELECT " + key + ", COUNT(*), COALESCE(SUM(CASE WHEN v >= 0 THEN v END), 0), "
         "SUM(CASE WHEN v < 0 THEN 1 ELSE 0 END), " + days("MIN(criacao_cartao)") + ", " + days("MIN(criacao_conta)") +
-        ", COUNT(DISTINCT id_cartao), COUNT(DISTINCT id_conta) FROM " + movimentos + " s WHERE id_associado IN (" +
+        ", COUNT(DISTINCT id_cartao), COUNT(DISTINCT id_conta), "
+        "COALESCE(MAX(CASE WHEN v >= 0 AND EXTRACT(HOUR FROM dt) < 6 THEN v END), 0) FROM " + movimentos +
+        " s WHERE id_associado IN (" +
         members + ") GROUP BY " + key);
     ASSERT_GE(expected_features.size(), sample_members.size());
     bool saw_burst = false;
+    bool saw_fraud_like = false;
     for (const auto& expected : expected_features) {
       SCOPED_TRACE(table + " " + expected[0]);
       ASSERT_TRUE(features.count(expected[0]));
@@ -296,13 +326,20 @@ TEST_P(GoldOnEachDatabaseTest, GoldTablesHoldWhatTheDatabaseComputes) {
       EXPECT_EQ(row["tempo_cartao_dias"], expected[4]);
       EXPECT_EQ(row["tempo_conta_dias"], expected[5]);
       EXPECT_EQ(row["velocidade_60min"], peaks.at(expected[0]));
+      EXPECT_EQ(row["compras_pequenas_60min"], small_bursts.count(expected[0]) ? small_bursts.at(expected[0]) : "0");
+      EXPECT_EQ(row["saltos_de_cidade_60min"], jumps.count(expected[0]) ? jumps.at(expected[0]) : "0");
+      EXPECT_EQ(Cents(row["maior_compra_madrugada"]), Cents(expected[8]));
       if (std::stoi(row["velocidade_60min"]) >= 5) saw_burst = true;
+      if (std::stoi(row["compras_pequenas_60min"]) >= 2 && std::stoi(row["saltos_de_cidade_60min"]) >= 3) {
+        saw_fraud_like = true;
+      }
       if (key == "id_associado") {
         EXPECT_EQ(row["cartoes"], expected[6]);
         EXPECT_EQ(row["contas"], expected[7]);
       }
     }
     EXPECT_TRUE(saw_burst) << table << ": the five movimentos within minutes are no peak";
+    EXPECT_TRUE(saw_fraud_like) << table << ": the two small purchases and four cities within minutes are not seen";
   }
 }
 
