@@ -21,7 +21,8 @@ const CommandSpec kEtlSpec = {
     "sicoop etl --db URL --output DIR [options]",
     "Runs the ETL on Spark: reads the source tables over JDBC, joins them into the flat view and\n"
     "writes DIR/movimento_flat.csv (created whole or not at all). With --lake, through the lake:\n"
-    "ingests what is new in the source, builds the curated table and exports the file from it.",
+    "ingests what is new in the source, builds the curated and gold tables and exports the file\n"
+    "from curated.",
     {
         {"db", "URL", "source database: postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or mysql://... (required; or SICOOP_DB_URL, or the profile's db)", ""},
         DbPasswordFileOption(),

@@ -43,7 +43,8 @@ const CommandSpec& IngestSpec() {
 const CommandSpec& BuildSpec() {
   static const CommandSpec spec = {
       "sicoop lake build --lake PATH [options]",
-      "Builds the lake's curated table movimento_flat from its raw tables, in one commit.",
+      "Builds the lake's curated table movimento_flat from its raw tables, in one commit, then the\n"
+      "gold tables from it (per member and month, and the modelling features; docs/features.md).",
       WithCommonOptions({})};
   return spec;
 }
