@@ -132,17 +132,30 @@ std::string FeaturesQuery(const std::string& key, const std::string& ids, const 
            key + " ORDER BY t RANGE BETWEEN 3599 PRECEDING AND CURRENT ROW) AS n FROM " + view + " WHERE " + where +
            ") GROUP BY " + key + ") " + name + " ON " + name + "." + key + " = a." + key;
   };
+  // A jump: this in-person movimento's city differs from the previous one's; then the seconds between them.
+  const std::string jump = "cidade <> cidade_anterior AND t - t_anterior";
   return "SELECT a.*, coalesce(velocidade_60min.velocidade_60min, 0) AS velocidade_60min, "
          "coalesce(compras_pequenas_60min.compras_pequenas_60min, 0) AS compras_pequenas_60min, "
-         "coalesce(saltos.saltos_de_cidade_60min, 0) AS saltos_de_cidade_60min FROM (SELECT " + ids + ", " + aggregates +
+         "coalesce(saltos.saltos_de_cidade_60min, 0) AS saltos_de_cidade_60min, "
+         "coalesce(saltos.saltos_de_cidade_20min, 0) AS saltos_de_cidade_20min, "
+         "coalesce(saltos.saltos_fora_da_cidade_habitual_20min, 0) AS saltos_fora_da_cidade_habitual_20min FROM (SELECT " +
+         ids + ", " + aggregates +
          " FROM " + view + " CROSS JOIN (SELECT max(data_movimento) AS referencia, max(t) AS referencia_t FROM " + view +
          ") r GROUP BY " + ids + ", r.referencia, r.referencia_t) a " + peak("true", "velocidade_60min") + " " +
          peak(purchase + " AND v < 10", "compras_pequenas_60min") +
-         // Consecutive in-person movimentos (those with a city) in two cities less than an hour apart.
-         " LEFT JOIN (SELECT " + key + ", count_if(cidade <> cidade_anterior AND t - t_anterior < 3600) AS "
-         "saltos_de_cidade_60min FROM (SELECT " + key + ", cidade, t, lag(cidade) OVER w AS cidade_anterior, lag(t) OVER w "
-         "AS t_anterior FROM " + view + " WHERE cidade IS NOT NULL WINDOW w AS (PARTITION BY " + key +
-         " ORDER BY t, id_movimento)) GROUP BY " + key + ") saltos ON saltos." + key + " = a." + key;
+         // Consecutive in-person movimentos (those with a city) in two cities less than an hour, and
+         // less than 20 minutes, apart. Ordinary travel makes some jumps within the hour, and with
+         // enough movimentos a card also makes some within 20 minutes, but nearly always between its
+         // usual city (that of most of its in-person movimentos; a tie goes to the first in code-point order) and
+         // another: a jump between two other cities is what a cloned card makes.
+         " LEFT JOIN (SELECT " + key + ", count_if(" + jump + " < 3600) AS saltos_de_cidade_60min, count_if(" + jump +
+         " < 1200) AS saltos_de_cidade_20min, count_if(" + jump + " < 1200 AND cidade <> cidade_habitual AND "
+         "cidade_anterior <> cidade_habitual) AS saltos_fora_da_cidade_habitual_20min FROM (SELECT " + key +
+         ", cidade, t, lag(cidade) OVER w AS cidade_anterior, lag(t) OVER w AS t_anterior FROM " + view +
+         " WHERE cidade IS NOT NULL WINDOW w AS (PARTITION BY " + key + " ORDER BY t, id_movimento)) JOIN (SELECT " + key +
+         ", cidade AS cidade_habitual FROM (SELECT " + key + ", cidade, row_number() OVER (PARTITION BY " + key +
+         " ORDER BY count(*) DESC, cidade) AS ordem FROM " + view + " WHERE cidade IS NOT NULL GROUP BY " + key +
+         ", cidade) WHERE ordem = 1) USING (" + key + ") GROUP BY " + key + ") saltos ON saltos." + key + " = a." + key;
 }
 
 std::string Property(const TableSnapshot& commit, const std::string& key) {

@@ -178,15 +178,27 @@ class GoldTest : public ::testing::Test {
 
   // Per `key` among the sample members: consecutive in-person movimentos (by time, then id) in two
   // cities less than 60 minutes apart.
-  std::map<std::string, std::string> CityJumps(const std::string& key, const std::string& members) {
-    std::map<std::string, std::string> jumps;
+  // Per key: the jumps between the cities of consecutive in-person movimentos less than 60 and less
+  // than 20 minutes apart, and those of the latter between two cities other than the usual one (the
+  // city of most of the key's in-person movimentos, a tie to the first by code point, as Spark orders).
+  std::map<std::string, std::vector<std::string>> CityJumps(const std::string& key, const std::string& members) {
+    const std::string movimentos = SourceMovimentos(dialect_);
+    const std::string by_code_point = dialect_ == "postgres" ? "cidade COLLATE \"C\"" : "CAST(cidade AS BINARY)";
+    auto within = [](int seconds, const std::string& also) {
+      return "SUM(CASE WHEN cidade <> anterior AND dt < dt_anterior + INTERVAL '" + std::to_string(seconds) +
+             "' SECOND" + also + " THEN 1 ELSE 0 END)";
+    };
+    std::map<std::string, std::vector<std::string>> jumps;
     for (const auto& row : Query(
-             "SELECT k, SUM(CASE WHEN cidade <> anterior AND dt < dt_anterior + INTERVAL '3600' SECOND THEN 1 ELSE 0 "
-             "END) FROM (SELECT " + key + " AS k, cidade, dt, LAG(cidade) OVER (PARTITION BY " + key +
-             " ORDER BY dt, id) AS anterior, LAG(dt) OVER (PARTITION BY " + key + " ORDER BY dt, id) AS dt_anterior FROM " +
-             SourceMovimentos(dialect_) + " s WHERE cidade IS NOT NULL AND id_associado IN (" + members +
-             ")) j GROUP BY k")) {
-      jumps[row[0]] = row[1];
+             "SELECT j.k, " + within(3600, "") + ", " + within(1200, "") + ", " +
+             within(1200, " AND cidade <> habitual AND anterior <> habitual") + " FROM (SELECT " + key +
+             " AS k, cidade, dt, LAG(cidade) OVER (PARTITION BY " + key + " ORDER BY dt, id) AS anterior, LAG(dt) OVER "
+             "(PARTITION BY " + key + " ORDER BY dt, id) AS dt_anterior FROM " + movimentos +
+             " s WHERE cidade IS NOT NULL AND id_associado IN (" + members + ")) j JOIN (SELECT k, cidade AS habitual FROM "
+             "(SELECT " + key + " AS k, cidade, ROW_NUMBER() OVER (PARTITION BY " + key + " ORDER BY COUNT(*) DESC, " +
+             by_code_point + ") AS ordem FROM " + movimentos + " s WHERE cidade IS NOT NULL AND id_associado IN (" +
+             members + ") GROUP BY " + key + ", cidade) c WHERE ordem = 1) h ON h.k = j.k GROUP BY j.k")) {
+      jumps[row[0]] = {row[1], row[2], row[3]};
     }
     return jumps;
   }
@@ -327,10 +339,15 @@ TEST_P(GoldOnEachDatabaseTest, GoldTablesHoldWhatTheDatabaseComputes) {
       EXPECT_EQ(row["tempo_conta_dias"], expected[5]);
       EXPECT_EQ(row["velocidade_60min"], peaks.at(expected[0]));
       EXPECT_EQ(row["compras_pequenas_60min"], small_bursts.count(expected[0]) ? small_bursts.at(expected[0]) : "0");
-      EXPECT_EQ(row["saltos_de_cidade_60min"], jumps.count(expected[0]) ? jumps.at(expected[0]) : "0");
+      const std::vector<std::string> no_jumps = {"0", "0", "0"};
+      const auto& card_jumps = jumps.count(expected[0]) ? jumps.at(expected[0]) : no_jumps;
+      EXPECT_EQ(row["saltos_de_cidade_60min"], card_jumps[0]);
+      EXPECT_EQ(row["saltos_de_cidade_20min"], card_jumps[1]);
+      EXPECT_EQ(row["saltos_fora_da_cidade_habitual_20min"], card_jumps[2]);
       EXPECT_EQ(Cents(row["maior_compra_madrugada"]), Cents(expected[8]));
       if (std::stoi(row["velocidade_60min"]) >= 5) saw_burst = true;
-      if (std::stoi(row["compras_pequenas_60min"]) >= 2 && std::stoi(row["saltos_de_cidade_60min"]) >= 3) {
+      if (std::stoi(row["compras_pequenas_60min"]) >= 2 && std::stoi(row["saltos_de_cidade_60min"]) >= 3 &&
+          std::stoi(row["saltos_de_cidade_20min"]) >= 3 && std::stoi(row["saltos_fora_da_cidade_habitual_20min"]) >= 1) {
         saw_fraud_like = true;
       }
       if (key == "id_associado") {
