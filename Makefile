@@ -28,6 +28,7 @@ bench: build
 	@bash bench/etl/run.sh
 	@bash bench/lake/run.sh
 	@bash bench/s3/run.sh
+	@bash bench/reports/run.sh
 
 clean:
 	rm -rf $(BUILD)
