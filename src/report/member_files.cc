@@ -1,10 +1,5 @@
 #include "report/member_files.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 
 namespace sicoop::report {
 namespace {
@@ -24,7 +19,7 @@ std::string MemberFileName(const MemberReport& report) {
 }
 
 MemberFiles::MemberFiles(fs::path folder, int jobs, std::function<void(int64_t)> on_written)
-    : folder_(std::move(folder)), capacity_(kQueuedPerJob * static_cast<size_t>(jobs)), on_written_(std::move(on_written)) {
+    : folder_files_(storage::LocalFiles(std::move(folder))), capacity_(kQueuedPerJob * static_cast<size_t>(jobs)), on_written_(std::move(on_written)) {
   for (int i = 0; i < jobs; ++i) threads_.emplace_back([this] { Work(); });
 }
 
@@ -92,31 +87,10 @@ void MemberFiles::Work() {
 
 Status MemberFiles::Write(const MemberReport& report) const {
   const std::string name = MemberFileName(report);
-  const fs::path target = folder_ / name;
-  // Hidden, and named after this process: no other run's temporary file is ever this one.
-  const fs::path temporary = folder_ / ("." + name + ".tmp-" + std::to_string(getpid()));
-  const std::string page = MemberPageHtml(report);
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(page.data(), static_cast<std::streamsize>(page.size()));
-    out.close();
-    if (!out) {
-      const std::string reason = std::strerror(errno);
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return Status::Failure("cannot write the report " + target.string() + ": " + reason +
-                             ": check that the folder is writable and has room");
-    }
-  }
-  std::error_code error;
-  fs::rename(temporary, target, error);
-  if (error) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    return Status::Failure("cannot put the report " + target.string() + " in place: " + error.message() +
-                           ": check the folder's permissions");
-  }
-  return Status::Ok();
+  const Status written = folder_files_->WriteWhole(name, MemberPageHtml(report));
+  if (written.ok()) return written;
+  return Status::Failure("cannot write the member report " + folder_files_->Describe(name) + " (" + written.message() +
+                         "): check that the folder is writable and has room");
 }
 
 }  // namespace sicoop::report

@@ -1,8 +1,9 @@
 // Member reports as files in a local folder (docs/reports.md): DIR/associado-<id>-<period>.html,
 // rendered (MemberPageHtml) and written by a pool of threads fed through a bounded queue, so that a
-// batch keeps the cores busy while its memory stays that of the queue. Each file is written whole:
-// under a hidden temporary name in the same folder, then renamed over its name, so a reader (or a
-// failed or killed run) never sees half a report under a report's name.
+// batch keeps the cores busy while its memory stays that of the queue. Each file is written whole
+// (storage::SmallFiles): under a hidden temporary name in the same folder, flushed to disk, then
+// renamed over its name, so a reader (or a failed, killed or crashed run) never sees half a report
+// under a report's name.
 #pragma once
 
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,6 +19,7 @@
 
 #include "common/status.h"
 #include "report/member_page.h"
+#include "storage/small_files.h"
 
 namespace sicoop::report {
 
@@ -47,7 +50,7 @@ class MemberFiles {
   void Stop();
   Status Write(const MemberReport& report) const;
 
-  const std::filesystem::path folder_;
+  const std::unique_ptr<storage::SmallFiles> folder_files_;
   const size_t capacity_;
   const std::function<void(int64_t)> on_written_;
   mutable std::mutex mutex_;

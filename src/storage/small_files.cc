@@ -23,7 +23,8 @@ class LocalFolderFiles : public SmallFiles {
     std::error_code error;
     fs::create_directories(target.parent_path(), error);
     if (error) return Status::Failure("cannot create the folder " + target.parent_path().string() + ": " + error.message());
-    const fs::path aside = target.parent_path() / ("." + target.filename().string() + ".tmp");
+    // Hidden, and named after this process: two runs writing the same name never share the file aside.
+    const fs::path aside = target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()));
     const int fd = ::open(aside.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
     const int saved = errno;

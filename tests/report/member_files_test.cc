@@ -75,7 +75,7 @@ TEST(MemberFilesTest, AReportThatCannotBeWrittenFailsTheBatchAndLeavesNoPartialF
   for (int id = 1; id <= 200 && added.ok(); ++id) added = files.Add(Member(id));
   Status finished = files.Finish();
   ASSERT_FALSE(finished.ok());
-  EXPECT_NE(finished.message().find("cannot put the report " + (folder / "associado-3-2024-03.html").string()),
+  EXPECT_NE(finished.message().find("cannot write the member report " + (folder / "associado-3-2024-03.html").string()),
             std::string::npos)
       << finished.message();
   EXPECT_FALSE(added.ok());  // the batch stopped being fed
