@@ -84,9 +84,8 @@ class AnomalyLabelsTest : public ::testing::Test {
 };
 
 TEST_F(AnomalyLabelsTest, LabelsReachTheLakeAndTheBaselineFindsTheAnomalies) {
-  // 400 members (about 750 cards): some 75 of them anomalous, enough for the five folds of the
-  // baseline to learn each of the three scenarios.
-  Start("postgres", {"--movimentos", "30000", "--associados", "400", "--anomalies", "0.1", "--seed", "3"});
+  // The default 150 members (about 280 cards): some 25 of them anomalous, as a user's first seed gives.
+  Start("postgres", {"--movimentos", "30000", "--anomalies", "0.1", "--seed", "3"});
   SplitRunResult run = LakeEtl();
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string labels =
