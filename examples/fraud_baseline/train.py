@@ -60,8 +60,7 @@ def main():
     anomalous = set(labels.column("id_cartao").to_pylist())
     cards = features.column("id_cartao").to_pylist()
     y = np.array([card in anomalous for card in cards], dtype=int)
-    # Decimals become floats; a NULL (a feature with no value for a card) stays NaN, which the
-    # model handles as its own branch.
+    # Decimals become floats (the features are never NULL: docs/features.md).
     x = np.column_stack([features.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False)
                          for name in columns])
     positives = int(y.sum())
