@@ -29,6 +29,14 @@ Status TooShort(size_t size, const std::string& what, const std::string& fix) {
                          std::to_string(CardTokenKey::kMinimumBytes) + " (" + fix + ")");
 }
 
+// A key typed or pasted as text (base64, hex, a passphrase): printable ASCII and line breaks.
+bool IsText(const std::string& bytes) {
+  for (const char c : bytes) {
+    if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
+}
+
 std::string Sha256(const std::string& bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
@@ -92,7 +100,9 @@ Result<CardTokenKey> CardTokenKey::FromFile(const std::filesystem::path& path) {
   const int error = errno;
   close(fd);
   if (got < 0) return Status::Failure("cannot read " + name + ": " + std::strerror(error));
-  if (!bytes.empty() && bytes.back() == '\n') bytes.pop_back();
+  // `echo` and editors end a text key with a newline that is not part of it; random bytes end in
+  // 0x0A once in 256 keys, and that byte is theirs.
+  if (!bytes.empty() && bytes.back() == '\n' && IsText(bytes.substr(0, bytes.size() - 1))) bytes.pop_back();
   if (bytes.size() < kMinimumBytes) {
     return TooShort(bytes.size(), "the key in " + path.string(),
                     "a new lake's key is made with `" + HowToMakeAKey(path) + "`");

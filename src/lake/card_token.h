@@ -23,7 +23,8 @@ class CardTokenKey {
   // The shortest key the loaders accept: HMAC-SHA256's output length (RFC 2104 section 3).
   static constexpr size_t kMinimumBytes = 32;
 
-  // The bytes of the file at `path`, less one trailing "\n" (what `echo` and editors add). Refused,
+  // The bytes of the file at `path`, less one trailing "\n" when the rest is text (what `echo` and
+  // editors add); a binary key is taken whole, as random bytes end in "\n" once in 256. Refused,
   // with a message naming the file and what to do: a file that cannot be read, one that group or
   // others may access (mode & 077, as ssh refuses a private key), and a key shorter than
   // kMinimumBytes.

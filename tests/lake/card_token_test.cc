@@ -60,6 +60,15 @@ TEST_F(CardTokenKeyTest, AFileGivesItsBytesLessOneTrailingNewline) {
             SqlOf(CardTokenKey::FromText(kKey32)));
 }
 
+// 1 in 256 random keys, those `CreateFile` and `head -c 32 /dev/urandom` make, ends in the byte 0x0A.
+TEST_F(CardTokenKeyTest, ABinaryKeyEndingInTheNewlineByteIsTakenWhole) {
+  std::string binary(32, '\xa5');
+  binary.back() = '\n';
+  EXPECT_EQ(SqlOf(CardTokenKey::FromFile(Write("binary", binary))), SqlOf(CardTokenKey::FromText(binary)));
+  std::string longer = binary + '\n';
+  EXPECT_EQ(SqlOf(CardTokenKey::FromFile(Write("binary-longer", longer))), SqlOf(CardTokenKey::FromText(longer)));
+}
+
 TEST_F(CardTokenKeyTest, AShortKeyIsRefusedWithTheCommandThatMakesOne) {
   const std::string short_key = std::string(kKey32).substr(1);
   for (const std::string& content : {short_key, short_key + "\n", std::string(), std::string("\n")}) {
