@@ -121,8 +121,51 @@ install_test_tools() {
   [ -s "$file" ] || { log "mvn did not produce $file"; exit 1; }
 }
 
+# Only for the tests: actionlint, built from its Go module into the tools folder (skipped when the
+# binary of the pinned version is there), with the machine's Go when new enough, else the pinned
+# Go toolchain (versions.env says why).
+install_actionlint() {
+  local tools="$cache/tools" bin="$cache/tools/actionlint"
+  [ -x "$bin" ] && [ "$("$bin" -version 2>/dev/null | head -1)" = "v$ACTIONLINT_VERSION" ] && return 0
+  mkdir -p "$tools"
+  local go
+  go="$(find_go)"
+  log "building actionlint $ACTIONLINT_VERSION with $go"
+  # GOPATH in the cache: the module downloads land there, not in the user's ~/go.
+  GOBIN="$tools" GOPATH="$cache/go-path" GOFLAGS=-modcacherw GOTOOLCHAIN=local \
+    "$go" install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
+}
+
+# Prints a go command of at least ACTIONLINT_GO_MIN: the machine's, else the pinned toolchain,
+# fetched once from the Go module proxy into the cache.
+find_go() {
+  local candidate version
+  for candidate in "$(command -v go || true)" /usr/local/go/bin/go "$cache/go-$GO_TOOLCHAIN_VERSION/bin/go"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    version="$(GOTOOLCHAIN=local "$candidate" env GOVERSION 2>/dev/null)"; version="${version#go}"
+    [ -n "$version" ] && [ "$(printf '%s\n' "$ACTIONLINT_GO_MIN" "$version" | sort -V | head -1)" = "$ACTIONLINT_GO_MIN" ] &&
+      { echo "$candidate"; return 0; }
+  done
+  local module="golang.org/toolchain@v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-amd64" tmp
+  [ "$(uname -m)" = x86_64 ] || { log "no Go >= $ACTIONLINT_GO_MIN on this machine (actionlint needs it) and the pinned toolchain is for x86_64 only: install Go >= $ACTIONLINT_GO_MIN (https://go.dev/dl) and put it on PATH"; exit 1; }
+  log "no Go >= $ACTIONLINT_GO_MIN on this machine (Debian 12's golang-go is 1.19); fetching $module from proxy.golang.org"
+  tmp="$(mktemp -d)"
+  if ! curl -fsSL --retry 3 -o "$tmp/go.zip" "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-amd64.zip" ||
+    ! echo "$GO_TOOLCHAIN_SHA256  $tmp/go.zip" | sha256sum -c --quiet - >&2; then
+    rm -rf "$tmp"; log "could not fetch $module with SHA-256 $GO_TOOLCHAIN_SHA256 (see above); install Go >= $ACTIONLINT_GO_MIN and put it on PATH"; exit 1
+  fi
+  unzip -q "$tmp/go.zip" -d "$tmp"
+  rm -rf "$cache/go-$GO_TOOLCHAIN_VERSION"
+  mv "$tmp/$module" "$cache/go-$GO_TOOLCHAIN_VERSION"
+  rm -rf "$tmp"
+  # The module zip does not keep file modes.
+  chmod +x "$cache/go-$GO_TOOLCHAIN_VERSION"/bin/* "$cache/go-$GO_TOOLCHAIN_VERSION"/pkg/tool/*/*
+  echo "$cache/go-$GO_TOOLCHAIN_VERSION/bin/go"
+}
+
 install_apt_packages
 mkdir -p "$cache"
 install_spark_runtime
 install_jars
 install_test_tools
+install_actionlint
