@@ -46,67 +46,10 @@ install_spark_runtime() {
   echo "$want" > "$stamp"
 }
 
-# The JDBC drivers, the Iceberg runtime and the S3A connector: every jar in this folder goes on the local server's --jars.
+# The JDBC drivers, the Iceberg runtime and the S3A connector: every jar in this folder goes on the
+# local server's --jars. The list is scripts/jars.sh's, which the Kubernetes image bakes in too.
 install_jars() {
-  local jars="$cache/jars"
-  mkdir -p "$jars"
-  local artifact file
-  for artifact in "org.postgresql:postgresql:$POSTGRESQL_JDBC_VERSION" "com.mysql:mysql-connector-j:$MYSQL_JDBC_VERSION" \
-    "org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:$ICEBERG_VERSION"; do
-    IFS=: read -r _ name version <<<"$artifact"
-    file="$jars/$name-$version.jar"
-    [ -s "$file" ] && continue
-    log "resolving $artifact from Maven Central"
-    mvn -q -B dependency:copy -Dartifact="$artifact" -DoutputDirectory="$jars" >/dev/null
-    [ -s "$file" ] || { log "mvn did not produce $file"; exit 1; }
-  done
-  install_s3a_jars "$jars"
-}
-
-# Spark's S3A connector: hadoop-aws alone (its other dependencies are in pyspark's hadoop-client
-# jars), and the AWS SDK v2 modules it calls with their dependencies, except those Spark's runtime
-# already ships (netty, Apache httpclient, commons-codec/-logging, slf4j): a second copy at another
-# version on the classpath would shadow Spark's. Not the SDK's 558 MB bundle. The stamp lists the
-# jars copied, so that a run with other pins removes the old ones before copying the new.
-install_s3a_jars() {
-  local jars="$1" stamp="$1/.sicoop-s3a-jars"
-  local pins="hadoop-aws=$HADOOP_AWS_VERSION aws-sdk=$AWS_SDK_VERSION" jar
-  if [ -f "$stamp" ] && [ "$(head -1 "$stamp")" = "$pins" ]; then
-    local missing=""
-    while read -r jar; do [ -s "$jars/$jar" ] || missing=1; done < <(tail -n +2 "$stamp")
-    [ -z "$missing" ] && return 0
-  fi
-  if [ -f "$stamp" ]; then
-    while read -r jar; do rm -f "${jars:?}/$jar"; done < <(tail -n +2 "$stamp")
-    rm -f "$stamp"
-  fi
-  log "resolving hadoop-aws $HADOOP_AWS_VERSION and AWS SDK $AWS_SDK_VERSION (s3, s3-transfer-manager, sts) from Maven Central"
-  local pom out
-  pom="$(mktemp -d)"; out="$pom/jars"
-  local sdk="" module
-  for module in s3 s3-transfer-manager sts; do
-    sdk+="<dependency><groupId>software.amazon.awssdk</groupId><artifactId>$module</artifactId>"
-    sdk+="<version>$AWS_SDK_VERSION</version></dependency>"
-  done
-  cat > "$pom/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
-  <groupId>local.sicoop</groupId><artifactId>s3a-jars</artifactId><version>1</version><packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.apache.hadoop</groupId><artifactId>hadoop-aws</artifactId><version>$HADOOP_AWS_VERSION</version>
-      <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency>
-    $sdk
-  </dependencies>
-</project>
-POM
-  if ! (cd "$pom" && mvn -q -B dependency:copy-dependencies -DoutputDirectory="$out" \
-    -DexcludeGroupIds=io.netty,org.apache.httpcomponents,commons-logging,commons-codec,org.slf4j >/dev/null); then
-    rm -rf "$pom"; log "mvn could not resolve the S3A jars"; exit 1
-  fi
-  [ -s "$out/hadoop-aws-$HADOOP_AWS_VERSION.jar" ] && [ -s "$out/s3-$AWS_SDK_VERSION.jar" ] ||
-    { rm -rf "$pom"; log "mvn did not produce hadoop-aws-$HADOOP_AWS_VERSION.jar and s3-$AWS_SDK_VERSION.jar"; exit 1; }
-  cp "$out"/*.jar "$jars/"
-  { echo "$pins"; (cd "$out" && ls -- *.jar); } > "$stamp"
-  rm -rf "$pom"
+  bash "$here/jars.sh" "$cache/jars"
 }
 
 # Only for the tests: s3proxy, the S3-compatible server of tests/harness/servers.sh. In a folder of
@@ -163,9 +106,31 @@ find_go() {
   echo "$cache/go-$GO_TOOLCHAIN_VERSION/bin/go"
 }
 
+# Only for the tests of deploy/kubernetes: kubernetes-validate in a venv of its own (its jsonschema
+# need not be the one pinned above), and kustomize built from its Go module into the tools folder;
+# each skipped when its pinned version is there.
+install_kubernetes_tools() {
+  local venv="$cache/kubernetes-validate" want="kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  if [ ! -f "$venv/.sicoop-pins" ] || [ "$(cat "$venv/.sicoop-pins")" != "$want" ]; then
+    log "installing $want into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "$want"
+    echo "$want" > "$venv/.sicoop-pins"
+  fi
+  local bin="$cache/tools/kustomize"
+  [ -x "$bin" ] && [ "$("$bin" version 2>/dev/null)" = "v$KUSTOMIZE_VERSION" ] && return 0
+  mkdir -p "$cache/tools"
+  local go
+  go="$(find_go)"
+  log "building kustomize $KUSTOMIZE_VERSION with $go"
+  GOBIN="$cache/tools" GOPATH="$cache/go-path" GOFLAGS=-modcacherw GOTOOLCHAIN=local \
+    "$go" install "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"
+}
+
 install_apt_packages
 mkdir -p "$cache"
 install_spark_runtime
 install_jars
 install_test_tools
 install_actionlint
+install_kubernetes_tools
