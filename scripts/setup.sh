@@ -127,6 +127,20 @@ install_kubernetes_tools() {
     "$go" install "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"
 }
 
+# Only for the tests of deploy/airflow: apache-airflow in a venv of its own, with the constraints file
+# beside the DAG (every dependency at the version the DAG was tested with); reinstalled when the pin or
+# that file changes.
+install_airflow() {
+  local venv="$cache/airflow-venv" constraints="$here/../deploy/airflow/constraints-$AIRFLOW_VERSION-py3.11.txt"
+  local want
+  want="apache-airflow==$AIRFLOW_VERSION $(sha256sum < "$constraints" | cut -c1-64)"
+  [ -f "$venv/.sicoop-pins" ] && [ "$(cat "$venv/.sicoop-pins")" = "$want" ] && return 0
+  log "installing apache-airflow==$AIRFLOW_VERSION into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "apache-airflow==$AIRFLOW_VERSION" -c "$constraints"
+  echo "$want" > "$venv/.sicoop-pins"
+}
+
 install_apt_packages
 mkdir -p "$cache"
 install_spark_runtime
@@ -134,3 +148,4 @@ install_jars
 install_test_tools
 install_actionlint
 install_kubernetes_tools
+install_airflow
