@@ -11,12 +11,9 @@
 
 #include <cctype>
 #include <chrono>
-#include <deque>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <regex>
-#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -30,8 +27,8 @@
 #include "local/local_server.h"
 #include "spark/session.h"
 #include "support/fresh_database.h"
-#include "support/http_get.h"
 #include "support/seeded_database.h"
+#include "support/spark_ui_crawl.h"
 #include "support/ports.h"
 #include "support/run_sicoop.h"
 #include "support/test_servers.h"
@@ -42,62 +39,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kPassword = "Pw-9f3k-UNIQUE";
 constexpr int kSeededMovimentos = 200;
-// More than the UI of two small runs has (about 60); a crawl that reaches it has gone astray.
-constexpr size_t kMaxPages = 600;
-
-// The UI's own pages that `body` links to, as paths with their queries ("&amp;" decoded). Left out:
-// the kill links (a GET there would stop a job), static files, and re-sorted or re-paged copies of a
-// table, which show the same rows again.
-std::vector<std::string> LinkedPages(const std::string& body) {
-  static const std::regex kHref(R"(href=["'](/[^"'#]*)["'])");
-  std::vector<std::string> pages;
-  for (std::sregex_iterator it(body.begin(), body.end(), kHref), end; it != end; ++it) {
-    std::string page = std::regex_replace((*it)[1].str(), std::regex("&amp;"), "&");
-    bool skipped = page.find("kill") != std::string::npos || page.rfind("/static/", 0) == 0 ||
-                   page.find(".sort=") != std::string::npos || page.find(".page=") != std::string::npos ||
-                   page.find(".pageSize=") != std::string::npos || page.find(".desc=") != std::string::npos;
-    if (!skipped) pages.push_back(page);
-  }
-  return pages;
-}
-
-struct Crawl {
-  std::map<std::string, std::string> pages;  // path -> body, of every page answered with 200
-  std::vector<std::string> failures;         // "path: status" of every other answer
-};
-
-// Fetches `start` and every page reachable from it by links, each once, redirects followed.
-Crawl CrawlUi(int port, const std::vector<std::string>& start) {
-  Crawl crawl;
-  std::deque<std::string> queue(start.begin(), start.end());
-  std::set<std::string> queued(start.begin(), start.end());
-  while (!queue.empty() && crawl.pages.size() + crawl.failures.size() < kMaxPages) {
-    const std::string path = queue.front();
-    queue.pop_front();
-    HttpResponse response = HttpGet(port, path);
-    for (int redirects = 0; redirects < 5 && (response.status == 301 || response.status == 302); ++redirects) {
-      std::smatch target;
-      if (!std::regex_search(response.location, target, std::regex(R"(^(?:https?://[^/]*)?(/.*)$)"))) break;
-      response = HttpGet(port, target[1].str());
-    }
-    if (response.status != 200) {
-      crawl.failures.push_back(path + ": " + std::to_string(response.status));
-      continue;
-    }
-    for (const std::string& linked : LinkedPages(response.body)) {
-      if (queued.insert(linked).second) queue.push_back(linked);
-    }
-    crawl.pages[path] = std::move(response.body);
-  }
-  return crawl;
-}
-
-size_t CountPagesStartingWith(const Crawl& crawl, const std::string& prefix) {
-  size_t count = 0;
-  for (const auto& [path, body] : crawl.pages) count += path.rfind(prefix, 0) == 0 ? 1 : 0;
-  return count;
-}
-
 class SparkUiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -174,8 +115,7 @@ TEST_F(SparkUiTest, NoPageOfTheSparkUiShowsThePasswordOfAnEtl) {
   ExpectEtlWritesTheSeed({"--db", postgres, "--db-password-file", password_file_.string()}, {}, "postgres");
   ExpectEtlWritesTheSeed({"--db", mysql}, {{"SICOOP_DB_PASSWORD_FILE", password_file_.string()}}, "mysql");
 
-  Crawl crawl = CrawlUi(spark_.ui_port, {"/", "/jobs/", "/stages/", "/storage/", "/environment/", "/executors/",
-                                         "/SQL/", "/connect/"});
+  Crawl crawl = CrawlUi(spark_.ui_port, SparkUiSections());
   EXPECT_TRUE(crawl.failures.empty()) << crawl.failures.size() << " pages failed, the first: " << crawl.failures.front();
   for (const auto& [path, body] : crawl.pages) {
     const size_t at = body.find(kPassword);
@@ -230,8 +170,7 @@ TEST_F(SparkUiTest, NoPageOfTheSparkUiShowsTheCardTokenKey) {
     EXPECT_EQ(rows->rows[0][0], "d18b63e1cda994af4d65d6cf8b72b341abc1e07e655fa55253a0cff304bd268a");
   }
 
-  Crawl crawl = CrawlUi(spark_.ui_port, {"/", "/jobs/", "/stages/", "/storage/", "/environment/", "/executors/",
-                                         "/SQL/", "/connect/"});
+  Crawl crawl = CrawlUi(spark_.ui_port, SparkUiSections());
   EXPECT_TRUE(crawl.failures.empty()) << crawl.failures.size() << " pages failed, the first: " << crawl.failures.front();
   const std::string log = ReadWholeFile(spark_.log_file);
   for (const std::string& secret : secrets) {
