@@ -29,6 +29,7 @@ bench: build
 	@bash bench/lake/run.sh
 	@bash bench/s3/run.sh
 	@bash bench/reports/run.sh
+	@bash bench/scale/run.sh
 
 clean:
 	rm -rf $(BUILD)
