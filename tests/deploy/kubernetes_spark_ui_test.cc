@@ -141,6 +141,25 @@ class DeploymentSparkSettingsTest : public ::testing::Test {
     EXPECT_EQ(ReadCsvFile(output / "movimento_flat.csv").size(), static_cast<size_t>(kSeededMovimentos + 1));
   }
 
+  // A read over JDBC of the seeded movimentos, named `alias`, by a client whose session's plan
+  // redaction pattern is `pattern`.
+  void ExpectClientReadsTheSeed(const local::LocalServerState& server, const std::string& pattern,
+                                const std::string& alias) {
+    spark::SessionOptions options;
+    options.conf["spark.sql.redaction.string.regex"] = pattern;
+    auto session = spark::SparkSession::Connect(server.endpoint(), options);
+    ASSERT_TRUE(session.ok()) << session.status().message();
+    auto rows = (*session)
+                    ->Read()
+                    .Format("jdbc")
+                    .Options({{"url", source_.JdbcUrl()}, {"dbtable", "(SELECT id FROM movimento) AS " + alias},
+                              {"user", source_.user}, {"password", source_.password}, {"driver", "org.postgresql.Driver"}})
+                    .Load()
+                    .Count();
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    EXPECT_EQ(*rows, kSeededMovimentos);
+  }
+
   fs::path root_, password_file_;
   FreshDatabase fresh_;
   db::DbUrl source_;
@@ -169,22 +188,7 @@ TEST_F(DeploymentSparkSettingsTest, TheUiIsOffAndWhenTurnedOnShowsNoSecretDuring
   ASSERT_GT(server.ui_port, 0);
   EXPECT_EQ(HttpPorts(server), std::set<int>{server.ui_port}) << "the check that found no UI above finds this one";
   ExpectEtlWritesTheSeed(server, "with-ui");
-  {
-    spark::SessionOptions options;
-    options.conf["spark.sql.redaction.string.regex"] = Unescaped(settings.at("spark.sql.redaction.string.regex"));
-    auto session = spark::SparkSession::Connect(server.endpoint(), options);
-    ASSERT_TRUE(session.ok()) << session.status().message();
-    auto rows = (*session)
-                    ->Read()
-                    .Format("jdbc")
-                    .Options({{"url", source_.JdbcUrl()}, {"dbtable", "movimento"}, {"user", source_.user},
-                              {"password", source_.password}, {"driver", "org.postgresql.Driver"}})
-                    .Load()
-                    .Count();
-    ASSERT_TRUE(rows.ok()) << rows.status().message();
-    EXPECT_EQ(*rows, kSeededMovimentos);
-  }
-
+  ExpectClientReadsTheSeed(server, Unescaped(settings.at("spark.sql.redaction.string.regex")), "deployment_client_read");
   Crawl crawl = CrawlUi(server.ui_port, SparkUiSections());
   EXPECT_TRUE(crawl.failures.empty()) << crawl.failures.size() << " pages failed, the first: " << crawl.failures.front();
   for (const auto& [path, body] : crawl.pages) {
@@ -192,18 +196,27 @@ TEST_F(DeploymentSparkSettingsTest, TheUiIsOffAndWhenTurnedOnShowsNoSecretDuring
     EXPECT_EQ(at, std::string::npos) << path << " shows the password: ..." << body.substr(at < 300 ? 0 : at - 300, 300);
   }
   // What was searched: the deployment's settings in force, and the plans of the JDBC reads of both
-  // clients, the password blanked where it stood.
+  // clients.
   EXPECT_NE(crawl.pages["/environment/"].find("spark.network.crypto.enabled"), std::string::npos);
   EXPECT_GE(CountPagesStartingWith(crawl, "/connect/session/?id="), 2u) << "the sessions of sicoop and of the client";
   EXPECT_GE(CountPagesStartingWith(crawl, "/SQL/execution/?id="), 2u);
-  size_t redacted_reads = 0;
-  for (const auto& [path, body] : crawl.pages) {
-    if (path.rfind("/connect/", 0) == 0 && body.find("jdbc:postgresql://") != std::string::npos &&
-        body.find("*********(redacted)") != std::string::npos) {
-      ++redacted_reads;
-    }
-  }
-  EXPECT_GE(redacted_reads, 1u) << "no Connect page shows a JDBC read with its password blanked";
+  // The client's read on the Connect page, its password option blanked by the deployment's pattern:
+  // the options follow the table's name in key order.
+  const std::string& connect_page = crawl.pages["/connect/"];
+  const size_t read_at = connect_page.find("deployment_client_read&quot;");
+  ASSERT_NE(read_at, std::string::npos) << "the Connect page does not show the client's read";
+  const std::string options = connect_page.substr(read_at, 600);
+  EXPECT_NE(std::regex_replace(options, std::regex(R"(\s+)"), " ")
+                .find("key: &quot;password&quot; value: &quot;*********(redacted)&quot;"),
+            std::string::npos)
+      << options;
+
+  // The control: the same read by a session whose pattern matches nothing (as a session without
+  // one) shows the password on the same page: the search above would have found it.
+  ExpectClientReadsTheSeed(server, "x^", "control_read");
+  const std::string connect = HttpGet(server.ui_port, "/connect/").body;
+  EXPECT_NE(connect.find("control_read"), std::string::npos);
+  EXPECT_NE(connect.find(source_.password), std::string::npos) << "the control read's password is not on the page";
   RecordProperty("ui_pages_fetched", static_cast<int>(crawl.pages.size()));
 }
 
