@@ -123,7 +123,9 @@ install_kubernetes_tools() {
   local go
   go="$(find_go)"
   log "building kustomize $KUSTOMIZE_VERSION with $go"
-  GOBIN="$cache/tools" GOPATH="$cache/go-path" GOFLAGS=-modcacherw GOTOOLCHAIN=local \
+  # Its go.mod asks for Go 1.26: a Go of 1.25 (find_go's minimum) fetches that toolchain itself
+  # from the Go module proxy.
+  GOBIN="$cache/tools" GOPATH="$cache/go-path" GOFLAGS=-modcacherw GOTOOLCHAIN=auto \
     "$go" install "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"
 }
 
