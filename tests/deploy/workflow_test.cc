@@ -146,8 +146,10 @@ TEST(WorkflowTest, ATimedDebian12JobRunsMakeTestWithItsCaches) {
     std::string name = job_entry.first.as<std::string>();
     EXPECT_EQ(ContainerImage(job), "debian:12") << "job " << name;
     EXPECT_GT(job["timeout-minutes"].as<int>(0), 0) << "job " << name << " has no timeout";
-    // sicoop's cache (the Spark runtime's venv, the jars, the tools), Maven's and the compiler's.
+    // What setup.sh installs into sicoop's cache (the Spark runtime's venv, the jars, the tools, the
+    // venvs of kubernetes-validate and Airflow), Maven's repository and the compiler's cache.
     for (const char* wanted : {"~/.cache/sicoop/venv", "~/.cache/sicoop/jars", "~/.cache/sicoop/tools",
+                               "~/.cache/sicoop/kubernetes-validate", "~/.cache/sicoop/airflow-venv",
                                "~/.m2/repository", "~/.cache/ccache"}) {
       EXPECT_TRUE(std::find(cached_paths.begin(), cached_paths.end(), wanted) != cached_paths.end())
           << "job " << name << " does not cache " << wanted;
