@@ -90,7 +90,7 @@ find_go() {
       { echo "$candidate"; return 0; }
   done
   local module="golang.org/toolchain@v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-amd64" tmp
-  [ "$(uname -m)" = x86_64 ] || { log "no Go >= $ACTIONLINT_GO_MIN on this machine (actionlint needs it) and the pinned toolchain is for x86_64 only: install Go >= $ACTIONLINT_GO_MIN (https://go.dev/dl) and put it on PATH"; exit 1; }
+  [ "$(uname -m)" = x86_64 ] || { log "no Go >= $ACTIONLINT_GO_MIN on this machine (the test tools are built with it) and the pinned toolchain is for x86_64 only: install Go >= $ACTIONLINT_GO_MIN (https://go.dev/dl) and put it on PATH"; exit 1; }
   log "no Go >= $ACTIONLINT_GO_MIN on this machine (Debian 12's golang-go is 1.19); fetching $module from proxy.golang.org"
   tmp="$(mktemp -d)"
   if ! curl -fsSL --retry 3 -o "$tmp/go.zip" "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-amd64.zip" ||
