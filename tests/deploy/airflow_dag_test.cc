@@ -15,7 +15,9 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -24,6 +26,7 @@
 
 #include "cli/local_servers_support.h"
 #include "common/process.h"
+#include "db/connection.h"
 #include "db/db_url.h"
 #include "support/files.h"
 #include "support/run_sicoop.h"
@@ -42,12 +45,13 @@ constexpr auto kDagRunLimit = 480s;
 constexpr auto kMigrateLimit = 120s;
 
 // What the test reads back from the metadata database: each task's state and try number, and the
-// value each pushed to XCom (JSON decoded; a dict printed as JSON).
+// value each pushed to XCom (JSON decoded; a dict printed as JSON), of the last DAG run.
 constexpr const char* kReadRunScript = R"(import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-for task, state, tries in db.execute("SELECT task_id, state, try_number FROM task_instance"):
+(run,) = db.execute("SELECT run_id FROM dag_run ORDER BY id DESC LIMIT 1").fetchone()
+for task, state, tries in db.execute("SELECT task_id, state, try_number FROM task_instance WHERE run_id = ?", (run,)):
     print("task", task, state, tries)
-for task, value in db.execute("SELECT task_id, value FROM xcom WHERE key = 'return_value'"):
+for task, value in db.execute("SELECT task_id, value FROM xcom WHERE key = 'return_value' AND run_id = ?", (run,)):
     value = json.loads(value)
     print("xcom", task, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
 )";
@@ -65,6 +69,7 @@ class AirflowDagTest : public ::testing::Test {
     ASSERT_TRUE(WriteTokenKeyFile(root_ / "token.key"));
     FreshDatabase fresh = MakeSeededDatabase("postgres", kMovimentos, 5);
     ASSERT_TRUE(fresh.connection);
+    connection_ = std::move(fresh.connection);
     auto url = db::ParseDbUrl(fresh.url);
     ASSERT_TRUE(url.ok()) << url.status().message();
     source_ = *url;
@@ -118,7 +123,9 @@ class AirflowDagTest : public ::testing::Test {
                 {"AIRFLOW_VAR_SICOOP_RETRY_DELAY_SECONDS", "1"},
                 // The tasks' working folders (Airflow makes one per command in TMPDIR) stay below the
                 // test's folder, where the check for processes left behind looks.
-                {"TMPDIR", (run / "tmp").string()}};
+                {"TMPDIR", (run / "tmp").string()},
+                // No __pycache__ left in the repository's DAG folder.
+                {"PYTHONDONTWRITEBYTECODE", "1"}};
     for (const auto& [variable, value] : extra_env) {
       auto same = std::find_if(spec.env.begin(), spec.env.end(), [&](const auto& set) { return set.first == variable; });
       if (same == spec.env.end()) spec.env.emplace_back(variable, value); else same->second = value;
@@ -144,19 +151,25 @@ class AirflowDagTest : public ::testing::Test {
     return -1;
   }
 
-  // A fresh metadata database, then the DAG run; the tasks as the metadata database holds them.
+  // A metadata database (made by the first run of `name`), then a DAG run; its tasks as the metadata
+  // database holds them. The run's exit code into `exit_code` when given, else expected 0.
   std::map<std::string, TaskRun> RunDag(const std::string& name,
-                                        const std::vector<std::pair<std::string, std::string>>& extra_env = {}) {
+                                        const std::vector<std::pair<std::string, std::string>>& extra_env = {},
+                                        int* exit_code = nullptr) {
     const fs::path home = root_ / name / "airflow";
-    if (Airflow(name, {"db", "migrate"}, "db-migrate", kMigrateLimit, extra_env) != 0) {
+    if (!fs::exists(home / "airflow.db") && Airflow(name, {"db", "migrate"}, "db-migrate", kMigrateLimit, extra_env) != 0) {
       ADD_FAILURE() << "airflow db migrate failed:\n" << TailOfFile((home / "db-migrate.log").string(), 40);
       return {};
     }
     const auto started = Clock::now();
-    const int exit_code = Airflow(name, {"dags", "test", "sicoop_daily"}, "dags-test", kDagRunLimit, extra_env);
+    const int code = Airflow(name, {"dags", "test", "sicoop_daily"}, "dags-test", kDagRunLimit, extra_env);
     std::cerr << "airflow dags test (" << name << "): "
               << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s\n";
-    EXPECT_EQ(exit_code, 0) << TailOfFile((home / "dags-test.log").string(), 60);
+    if (exit_code != nullptr) {
+      *exit_code = code;
+    } else {
+      EXPECT_EQ(code, 0) << TailOfFile((home / "dags-test.log").string(), 60);
+    }
 
     const RunResult read = RunCommand({"python3", "-c", kReadRunScript, (home / "airflow.db").string()});
     EXPECT_EQ(read.exit_code, 0) << read.output;
@@ -214,14 +227,39 @@ class AirflowDagTest : public ::testing::Test {
   }
 
   fs::path root_;
+  std::unique_ptr<db::Connection> connection_;
   db::DbUrl source_;
   std::string url_;  // the source's URL without its password, which goes through the environment
   std::string direct_csv_;
 };
 
-TEST_F(AirflowDagTest, DailyRunIngestsBuildsVerifiesAndExports) {
+// Then a day that no longer agrees (a movimento deleted from the source after it was ingested; the
+// raw layer keeps it): the next run's verify fails and its export does not run.
+TEST_F(AirflowDagTest, DailyRunIngestsBuildsVerifiesAndExportsAndAFailedVerifyStopsTheExport) {
   const auto tasks = RunDag("daily");
   ExpectDailyRun("daily", tasks, {{"ingest", 1}, {"build", 1}, {"verify", 1}, {"export", 1}});
+
+  ASSERT_TRUE(connection_->Execute("DELETE FROM movimento WHERE id = (SELECT MIN(id) FROM movimento)").ok());
+  const fs::path runs = root_ / "daily" / "lake" / "_sicoop" / "runs";
+  const auto manifests = std::distance(fs::directory_iterator(runs), fs::directory_iterator());
+  int exit_code = 0;
+  const auto stopped = RunDag("daily", {{"AIRFLOW_VAR_SICOOP_RETRIES", "0"}}, &exit_code);
+  EXPECT_EQ(exit_code, 1);
+  ASSERT_EQ(stopped.size(), 4u);
+  EXPECT_EQ(stopped.at("ingest").state, "success");
+  EXPECT_EQ(stopped.at("build").state, "success");
+  EXPECT_EQ(stopped.at("verify").state, "failed");
+  EXPECT_NE(ReadWholeFile(root_ / "daily" / "airflow" / "dags-test.log").find(R"("status":"differs")"), std::string::npos)
+      << "verify failed for another reason than the day that differs";
+  EXPECT_EQ(stopped.at("export").state, "upstream_failed");
+  EXPECT_EQ(stopped.at("export").tries, 0);
+  // The second ingest and build wrote a manifest each (and their .html pages); no export ran.
+  size_t exports = 0;
+  for (const auto& entry : fs::directory_iterator(runs)) {
+    if (entry.path().extension() == ".json" && ReadWholeFile(entry.path()).find(R"("command":"lake export")") != std::string::npos) ++exports;
+  }
+  EXPECT_EQ(exports, 1u);
+  EXPECT_GT(std::distance(fs::directory_iterator(runs), fs::directory_iterator()), manifests);
 }
 
 // The ingest's worker dies mid-run (SIGKILL, after the lake's first commit of that run): Airflow
