@@ -126,36 +126,29 @@ std::string FeaturesQuery(const std::string& key, const std::string& ids, const 
       "max(datediff(CAST(r.referencia AS DATE), CAST(data_criacao_conta AS DATE))) AS tempo_conta_dias, "
       "max(idade_associado) AS idade, " +
       money("max(CASE WHEN " + purchase + " AND hora < 6 THEN v END)") + " AS maior_compra_madrugada" + extra;
-  // The most rows of `where` in any 60 minutes: a window over the 3600 seconds ending at each row.
-  auto peak = [&](const std::string& where, const std::string& name) {
-    return "LEFT JOIN (SELECT " + key + ", max(n) AS " + name + " FROM (SELECT " + key + ", count(*) OVER (PARTITION BY " +
-           key + " ORDER BY t RANGE BETWEEN 3599 PRECEDING AND CURRENT ROW) AS n FROM " + view + " WHERE " + where +
-           ") GROUP BY " + key + ") " + name + " ON " + name + "." + key + " = a." + key;
-  };
-  // A jump: this in-person movimento's city differs from the previous one's; then the seconds between them.
+  // One pass over the movimentos, partitioned by `key`: at each row, the movimentos (and the small
+  // purchases) of the 3600 seconds ending there, the previous in-person movimento's city and time
+  // (online ones, without a city, left aside), and the key's usual city (that of most of its
+  // in-person movimentos; a tie goes to the first in code-point order). The greatest count over
+  // the small purchases' own rows is the peak of small purchases: a window of 60 minutes ending
+  // elsewhere holds no more of them than the one ending at its last small purchase.
+  const std::string small = purchase + " AND v < 10";
   const std::string jump = "cidade <> cidade_anterior AND t - t_anterior";
-  return "SELECT a.*, coalesce(velocidade_60min.velocidade_60min, 0) AS velocidade_60min, "
-         "coalesce(compras_pequenas_60min.compras_pequenas_60min, 0) AS compras_pequenas_60min, "
-         "coalesce(saltos.saltos_de_cidade_60min, 0) AS saltos_de_cidade_60min, "
-         "coalesce(saltos.saltos_de_cidade_20min, 0) AS saltos_de_cidade_20min, "
-         "coalesce(saltos.saltos_fora_da_cidade_habitual_20min, 0) AS saltos_fora_da_cidade_habitual_20min FROM (SELECT " +
-         ids + ", " + aggregates +
-         " FROM " + view + " CROSS JOIN (SELECT max(data_movimento) AS referencia, max(t) AS referencia_t FROM " + view +
-         ") r GROUP BY " + ids + ", r.referencia, r.referencia_t) a " + peak("true", "velocidade_60min") + " " +
-         peak(purchase + " AND v < 10", "compras_pequenas_60min") +
-         // Consecutive in-person movimentos (those with a city) in two cities less than an hour, and
-         // less than 20 minutes, apart. Ordinary travel makes some jumps within the hour, and with
-         // enough movimentos a card also makes some within 20 minutes, but nearly always between its
-         // usual city (that of most of its in-person movimentos; a tie goes to the first in code-point order) and
-         // another: a jump between two other cities is what a cloned card makes.
-         " LEFT JOIN (SELECT " + key + ", count_if(" + jump + " < 3600) AS saltos_de_cidade_60min, count_if(" + jump +
-         " < 1200) AS saltos_de_cidade_20min, count_if(" + jump + " < 1200 AND cidade <> cidade_habitual AND "
-         "cidade_anterior <> cidade_habitual) AS saltos_fora_da_cidade_habitual_20min FROM (SELECT " + key +
-         ", cidade, t, lag(cidade) OVER w AS cidade_anterior, lag(t) OVER w AS t_anterior FROM " + view +
-         " WHERE cidade IS NOT NULL WINDOW w AS (PARTITION BY " + key + " ORDER BY t, id_movimento)) JOIN (SELECT " + key +
-         ", cidade AS cidade_habitual FROM (SELECT " + key + ", cidade, row_number() OVER (PARTITION BY " + key +
-         " ORDER BY count(*) DESC, cidade) AS ordem FROM " + view + " WHERE cidade IS NOT NULL GROUP BY " + key +
-         ", cidade) WHERE ordem = 1) USING (" + key + ") GROUP BY " + key + ") saltos ON saltos." + key + " = a." + key;
+  const std::string per_row =
+      "SELECT *, count(*) OVER hora_ate_aqui AS movimentos_60min, count_if(" + small +
+      ") OVER hora_ate_aqui AS compras_pequenas_ate_aqui, last(cidade, true) OVER anteriores AS cidade_anterior, "
+      "last(CASE WHEN cidade IS NOT NULL THEN t END, true) OVER anteriores AS t_anterior, first_value(cidade) OVER "
+      "(PARTITION BY " + key + " ORDER BY movimentos_na_cidade DESC NULLS LAST, cidade ASC NULLS LAST ROWS BETWEEN "
+      "UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS cidade_habitual FROM (SELECT *, CASE WHEN cidade IS NOT NULL "
+      "THEN count(*) OVER (PARTITION BY " + key + ", cidade) END AS movimentos_na_cidade FROM " + view +
+      ") WINDOW hora_ate_aqui AS (PARTITION BY " + key + " ORDER BY t RANGE BETWEEN 3599 PRECEDING AND CURRENT ROW), "
+      "anteriores AS (PARTITION BY " + key + " ORDER BY t, id_movimento ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)";
+  return "SELECT " + ids + ", " + aggregates + ", max(movimentos_60min) AS velocidade_60min, "
+         "coalesce(max(CASE WHEN " + small + " THEN compras_pequenas_ate_aqui END), 0) AS compras_pequenas_60min, "
+         "count_if(" + jump + " < 3600) AS saltos_de_cidade_60min, count_if(" + jump + " < 1200) AS saltos_de_cidade_20min, "
+         "count_if(" + jump + " < 1200 AND cidade <> cidade_habitual AND cidade_anterior <> cidade_habitual) AS "
+         "saltos_fora_da_cidade_habitual_20min FROM (" + per_row + ") CROSS JOIN (SELECT max(data_movimento) AS "
+         "referencia, max(t) AS referencia_t FROM " + view + ") r GROUP BY " + ids + ", r.referencia, r.referencia_t";
 }
 
 std::string Property(const TableSnapshot& commit, const std::string& key) {
@@ -300,6 +293,32 @@ Status WriteTable(spark::SparkSession& spark, const std::string& table, const st
   return Status::Ok();
 }
 
+// The whole view held in Spark's cache while the feature tables are written: each of their queries
+// reads it six times (the aggregates, the reference instant, two peak windows, the city jumps, the
+// usual city), and without the cache each read scans curated and classifies every movimento again.
+// Released when the build ends, whichever way; a run killed meanwhile leaves it to its session.
+class CachedView {
+ public:
+  explicit CachedView(spark::SparkSession& spark) : spark_(spark) {}
+  CachedView(const CachedView&) = delete;
+  CachedView& operator=(const CachedView&) = delete;
+  ~CachedView() {
+    if (cached_) (void)spark_.Sql(std::string("UNCACHE TABLE IF EXISTS ") + kMovimentosView).Collect();
+  }
+
+  Status Ensure() {
+    if (cached_) return Status::Ok();
+    auto done = spark_.Sql(std::string("CACHE TABLE ") + kMovimentosView).Collect();
+    if (!done.ok()) return done.status().WithContext("Spark could not cache " + CuratedFlatTable() + " for the gold tables");
+    cached_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  spark::SparkSession& spark_;
+  bool cached_ = false;
+};
+
 }  // namespace
 
 std::string GoldTable(const std::string& table) { return std::string(kCatalog) + ".gold." + table; }
@@ -322,6 +341,7 @@ Result<GoldSummary> BuildGold(spark::SparkSession& spark, const std::function<vo
                      ", count(DISTINCT id_cartao) AS cartoes, count(DISTINCT id_conta) AS contas"),
        false},
   };
+  CachedView whole_view(spark);
   for (const GoldQuery& gold : tables) {
     const std::string table = GoldTable(gold.name);
     SICOOP_RETURN_IF_ERROR(CreateTable(spark, table, gold.query, gold.per_month, log));
@@ -341,6 +361,7 @@ Result<GoldSummary> BuildGold(spark::SparkSession& spark, const std::function<vo
       } else {
         done.mode = "rebuilt";
       }
+      if (!gold.per_month) SICOOP_RETURN_IF_ERROR(whole_view.Ensure());
       SICOOP_RETURN_IF_ERROR(WriteTable(spark, table, gold.query, plan, summary.curated_snapshot_id));
       if (plan.kind == Plan::Kind::kMonths) SICOOP_RETURN_IF_ERROR(DefineView(spark, ""));
       SICOOP_ASSIGN_OR_RETURN(history, CurrentHistory(spark, table));
