@@ -48,16 +48,20 @@ Result<SourceSnapshot> RegisterSourceViews(spark::SparkSession& spark, db::Conne
   return snapshot;
 }
 
-// The count of the observation on the write. Spark sends it after the job; a server that did not
-// (its listener late by more than the 100 ms Spark waits for it) leaves nothing to check against.
-Result<int64_t> RowsCounted(const spark::Observation& counted) {
-  std::optional<int64_t> rows;
-  if (const auto& metrics = counted.Get(); metrics && metrics->count("rows") == 1) rows = ParseInteger(metrics->at("rows"));
-  if (!rows || *rows < 0) {
-    return Status::Failure("Spark wrote the flat view but did not report how many rows it wrote, so the file "
-                           "cannot be checked and was not published: run again");
+// The count of the observation on the write, which Spark sends after the job. A busy server's
+// listener can miss the 100 ms Spark waits for it; then Spark counts the same rows again (the query
+// without its sort and CSV encoding), before the source snapshot is checked to have held.
+Result<int64_t> RowsCounted(const spark::Observation& counted, spark::DataFrame& rows) {
+  std::optional<int64_t> observed;
+  if (const auto& metrics = counted.Get(); metrics && metrics->count("rows") == 1) observed = ParseInteger(metrics->at("rows"));
+  if (observed && *observed >= 0) return *observed;
+  auto recounted = rows.Count();
+  if (!recounted.ok()) {
+    return recounted.status().WithContext(
+        "Spark wrote the flat view but did not report how many rows it wrote, and could not count them again, so the "
+        "file cannot be checked and was not published (run again)");
   }
-  return *rows;
+  return *recounted;
 }
 
 }  // namespace
@@ -102,8 +106,8 @@ Result<WrittenCsv> WriteFlatCsv(spark::DataFrame rows, const FlatCsvWrite& targe
                      .Save(staging->PartsUri());
   spark.SetProgressHandler({});
   if (!saved.ok()) return describe_failure(saved);
+  SICOOP_ASSIGN_OR_RETURN(const int64_t spark_rows, RowsCounted(counted, rows));
   if (before_publish) SICOOP_RETURN_IF_ERROR(before_publish());
-  SICOOP_ASSIGN_OR_RETURN(const int64_t spark_rows, RowsCounted(counted));
   written.seconds_spark = SecondsSince(start);
 
   start = Clock::now();
