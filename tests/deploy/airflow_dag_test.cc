@@ -93,9 +93,8 @@ class AirflowDagTest : public ::testing::Test {
 
   // Runs `airflow ARGS` from the pinned venv with the DAG's connection and variables for the run
   // `name` (its own AIRFLOW_HOME, lake and output below the test's folder; `extra_env` added or
-  // replacing), output into
-  // AIRFLOW_HOME/NAME.log; kills its whole process group and fails the test past `limit`. The exit
-  // code, or -1.
+  // replacing), output into AIRFLOW_HOME/LOG.log; kills its whole process group and fails the test
+  // past `limit`. The exit code, or -1.
   int Airflow(const std::string& name, const std::vector<std::string>& args, const std::string& log,
               std::chrono::seconds limit, const std::vector<std::pair<std::string, std::string>>& extra_env) {
     const fs::path run = root_ / name;
@@ -171,7 +170,7 @@ class AirflowDagTest : public ::testing::Test {
       EXPECT_EQ(code, 0) << TailOfFile((home / "dags-test.log").string(), 60);
     }
 
-    const RunResult read = RunCommand({"python3", "-c", kReadRunScript, (home / "airflow.db").string()});
+    const RunResult read = RunCommand({std::string(SICOOP_AIRFLOW_VENV) + "/bin/python", "-c", kReadRunScript, (home / "airflow.db").string()});
     EXPECT_EQ(read.exit_code, 0) << read.output;
     std::map<std::string, TaskRun> tasks;
     std::istringstream lines(read.output);
