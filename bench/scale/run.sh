@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The measured inputs of docs/scale.md that the other benchmarks do not record, per seed size
 # (PostgreSQL, a fresh local Spark Connect server per size, an empty lake): each phase of a first
-# lake run (`lake ingest`, `lake build` with the gold tables, `lake export`) and a direct `etl`, with
-# the CPU seconds the Spark JVM and PostgreSQL spent in it; the bytes per row of the source table,
+# lake run (`lake ingest`, `lake build` with the gold tables, `lake export`), a direct `etl`, then a
+# day's run (`d-`: the same three after a year's movimentos / 365 added on one day), with the CPU
+# seconds the Spark JVM and PostgreSQL spent in each (per row: per movimento of the table); the bytes per row of the source table,
 # of the CSV and of each Iceberg table's data files; the lake's files and partitions per table; the
 # rows per month; the Spark server's peak memory. Sizes and CPU seconds change little with the
 # machine's load; wall-clock seconds do, and docs/scale.md takes its times from the quiet-machine
@@ -76,14 +77,27 @@ measure() {  # measure N: prints the block of one size
   phase build "$sicoop" lake build --lake "$lake" --spark "$spark" --quiet
   phase export "$sicoop" lake export -o "$work/out" --lake "$lake" --spark "$spark" --quiet
   phase direct "$sicoop" etl --db "$url" -o "$work/out-direct" --spark "$spark" --quiet
+  local tables
+  tables="$(table_lines)"
+  # A day: a year's movimentos / 365, all dated on the seed's last day, on existing cards. The build
+  # then recomputes one month of the per-month gold tables and, as every build with new movimentos
+  # does, the whole feature tables.
+  psql -q "$url" -c "SELECT setseed(0.5)" -c "INSERT INTO movimento (id, vlr_transacao, des_transacao, data_movimento, id_cartao)
+    SELECT m.top + g, round((random() * 500 - 20)::numeric, 2), 'compra ' || g,
+           TIMESTAMP '2024-12-31' + random() * INTERVAL '1 day', 1 + floor(random() * c.n)::int
+    FROM generate_series(1, $((n / 365))) g, (SELECT MAX(id) AS top FROM movimento) m, (SELECT COUNT(*) AS n FROM cartao) c" >/dev/null
+  phase d-ingest "$sicoop" lake ingest --db "$url" --lake "$lake" --token-key-file "$key" --spark "$spark" --quiet
+  phase d-build "$sicoop" lake build --lake "$lake" --spark "$spark" --quiet
+  phase d-export "$sicoop" lake export -o "$work/out-day" --lake "$lake" --spark "$spark" --quiet
   echo "  Spark server peak RSS $(spark_peak_mib) MiB; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   csv_bytes="$(stat -c %s "$work/out/movimento_flat.csv")"
   awk -v n="$n" -v c="$csv_bytes" -v s="$source_bytes" -v m="$months" 'BEGIN {
     split(m, f, " ")
     printf "  CSV %d bytes (%.1f per movimento); PostgreSQL movimento with its indexes %d bytes (%.1f per row)\n", c, c / n, s, s / n
     printf "  months %d, movimentos per month %d to %d\n", f[1], f[2], f[3] }'
+  echo "  the lake after the first run:"
   printf '  %-34s %14s %8s %6s %12s\n' table "data bytes" files parts "meta bytes"
-  table_lines
+  echo "$tables"
   stop_servers
 }
 
@@ -92,8 +106,8 @@ main() {
   {
     work="$bench_dir/none"
     trap stop_servers EXIT
-    echo "sicoop scale inputs, $(date -u '+%F %H:%M UTC'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, commit $(git -C "$root" rev-parse --short HEAD)"
-    echo "PostgreSQL, seed 1, one first lake run (ingest, build, export) and one direct etl per size"
+    echo "sicoop scale inputs, $(date -u '+%F %H:%M UTC'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src || echo ', src/ with uncommitted changes')"
+    echo "PostgreSQL, seed 1, per size: a first lake run (ingest, build, export), a direct etl, a day's lake run (d-)"
     local n
     for n in ${sizes//,/ }; do
       work="$bench_dir/$n"
