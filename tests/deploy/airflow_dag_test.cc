@@ -65,6 +65,8 @@ struct TaskRun {
 class AirflowDagTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    ASSERT_TRUE(fs::exists(std::string(SICOOP_AIRFLOW_VENV) + "/bin/airflow"))
+        << "no Airflow in " << SICOOP_AIRFLOW_VENV << ": run scripts/setup.sh";
     root_ = MakeTestFolder("sicoop-airflow");
     ASSERT_TRUE(WriteTokenKeyFile(root_ / "token.key"));
     FreshDatabase fresh = MakeSeededDatabase("postgres", kMovimentos, 5);
@@ -87,6 +89,7 @@ class AirflowDagTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (root_.empty()) return;  // SetUp stopped before it made the folder
     KillProcessesWorkingUnder(root_);
     fs::remove_all(root_);
   }
