@@ -64,19 +64,19 @@ install_test_tools() {
   [ -s "$file" ] || { log "mvn did not produce $file"; exit 1; }
 }
 
-# Only for the tests: actionlint, built from its Go module into the tools folder (skipped when the
-# binary of the pinned version is there), with the machine's Go when new enough, else the pinned
-# Go toolchain (versions.env says why).
-install_actionlint() {
-  local tools="$cache/tools" bin="$cache/tools/actionlint"
-  [ -x "$bin" ] && [ "$("$bin" -version 2>/dev/null | head -1)" = "v$ACTIONLINT_VERSION" ] && return 0
-  mkdir -p "$tools"
+# Only for the tests: a tool built from its Go module into the tools folder, skipped when the binary
+# reports the pinned version. install_go_tool NAME VERSION_ARGUMENT REPORTED_VERSION MODULE@VERSION
+install_go_tool() {
+  local bin="$cache/tools/$1"
+  [ -x "$bin" ] && [ "$("$bin" "$2" 2>/dev/null | head -1)" = "$3" ] && return 0
+  mkdir -p "$cache/tools"
   local go
   go="$(find_go)"
-  log "building actionlint $ACTIONLINT_VERSION with $go"
-  # GOPATH in the cache: the module downloads land there, not in the user's ~/go.
-  GOBIN="$tools" GOPATH="$cache/go-path" GOFLAGS=-modcacherw GOTOOLCHAIN=local \
-    "$go" install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
+  log "building $4 with $go"
+  # GOPATH in the cache: the module downloads land there, not in the user's ~/go. A module whose
+  # go.mod asks for a newer Go than the machine's (kustomize asks for 1.26) makes the go command
+  # fetch that toolchain from the Go module proxy.
+  GOBIN="$cache/tools" GOPATH="$cache/go-path" GOFLAGS=-modcacherw GOTOOLCHAIN=auto "$go" install "$4"
 }
 
 # Prints a go command of at least ACTIONLINT_GO_MIN: the one on PATH or in /usr/local/go. Debian 12's
@@ -104,16 +104,7 @@ install_kubernetes_tools() {
     "$venv/bin/pip" install -q --disable-pip-version-check "$want"
     echo "$want" > "$venv/.sicoop-pins"
   fi
-  local bin="$cache/tools/kustomize"
-  [ -x "$bin" ] && [ "$("$bin" version 2>/dev/null)" = "v$KUSTOMIZE_VERSION" ] && return 0
-  mkdir -p "$cache/tools"
-  local go
-  go="$(find_go)"
-  log "building kustomize $KUSTOMIZE_VERSION with $go"
-  # Its go.mod asks for Go 1.26: a Go of 1.25 (find_go's minimum) fetches that toolchain itself
-  # from the Go module proxy.
-  GOBIN="$cache/tools" GOPATH="$cache/go-path" GOFLAGS=-modcacherw GOTOOLCHAIN=auto \
-    "$go" install "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"
+  install_go_tool kustomize version "v$KUSTOMIZE_VERSION" "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"
 }
 
 # Only for the tests of deploy/airflow: apache-airflow in a venv of its own, with the constraints file
@@ -135,6 +126,6 @@ mkdir -p "$cache"
 install_spark_runtime
 install_jars
 install_test_tools
-install_actionlint
+install_go_tool actionlint -version "v$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
 install_kubernetes_tools
 install_airflow
