@@ -84,7 +84,8 @@ TEST_P(BrokenWorkflowTest, ActionlintFailsNamingTheProblem) {
   std::ofstream(file) << GetParam().yaml;
   RunResult lint = Actionlint(file);
   EXPECT_EQ(lint.exit_code, 1) << lint.output;
-  EXPECT_NE(lint.output.find(file.string() + GetParam().message), std::string::npos) << lint.output;
+  // actionlint names the file by its path relative to the working folder: the name ends it either way.
+  EXPECT_NE(lint.output.find("/" + file.filename().string() + GetParam().message), std::string::npos) << lint.output;
   fs::remove_all(folder);
 }
 
