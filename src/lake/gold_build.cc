@@ -293,10 +293,12 @@ Status WriteTable(spark::SparkSession& spark, const std::string& table, const st
   return Status::Ok();
 }
 
-// The whole view held in Spark's cache while the feature tables are written: each of their queries
-// reads it six times (the aggregates, the reference instant, two peak windows, the city jumps, the
-// usual city), and without the cache each read scans curated and classifies every movimento again.
-// Released when the build ends, whichever way; a run killed meanwhile leaves it to its session.
+// The whole view held in Spark's cache while the feature tables are written: the two queries read
+// it twice each (the movimentos and the reference instant), and without the cache each read scans
+// curated and classifies every movimento again.
+// Released when the build ends, whichever way. Spark's cache belongs to the server, not the session:
+// a run killed meanwhile on a shared server leaves the cached rows there until the server restarts
+// (a private server ends with its run).
 class CachedView {
  public:
   explicit CachedView(spark::SparkSession& spark) : spark_(spark) {}

@@ -1,6 +1,5 @@
 #include "report/member_files.h"
 
-
 namespace sicoop::report {
 namespace {
 
