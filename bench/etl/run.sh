@@ -15,13 +15,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-sizes=1000000,10000000; mysql_sizes=100000,1000000; cases=a,b,c,d,e
+sizes=1000000,10000000; mysql_sizes=1000000,10000000; cases=a,b,c,d,e,f,g,h
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --mysql-sizes) mysql_sizes="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
-    *) echo "usage: run.sh [--sizes N,...] [--mysql-sizes N,...] [--cases a,b,c,d,e]" >&2; exit 2 ;;
+    *) echo "usage: run.sh [--sizes N,...] [--mysql-sizes N,...] [--cases a,b,c,d,e,f,g,h]" >&2; exit 2 ;;
   esac
 done
 export SICOOP_BIN="${SICOOP_BIN:-$root/build/sicoop}"
@@ -58,6 +58,13 @@ print(unquote({"user": u.username, "password": u.password, "host": u.hostname,
 mariadb_client() {  # mariadb_client URL ARGS...: the password goes in the environment, not argv
   MYSQL_PWD="$(url_part "$1" password)" mariadb --no-defaults -h "$(url_part "$1" host)" \
     -P "$(url_part "$1" port)" -u "$(url_part "$1" user)" "${@:2}"
+}
+
+analyze() {  # fresh statistics and hint bits before anything is timed, so no case pays for them
+  case "$1" in
+    postgresql://*) psql -q "$1" -c "VACUUM ANALYZE" ;;
+    *) mariadb_client "$1" "$(url_part "$1" db)" -e "ANALYZE TABLE associado, conta, cartao, movimento" >/dev/null ;;
+  esac
 }
 
 fresh_database() {  # fresh_database URL NAME: creates database NAME, prints the URL pointing at it
@@ -101,6 +108,44 @@ reference_export() {  # case (b): the database writes the CSV itself
   esac
 }
 
+slice_bounds() {  # slice_bounds FIRST LAST N: the N-1 instants that cut [FIRST, LAST] in N equal spans
+  python3 -c 'import sys; from datetime import datetime as d
+f, l, n = (d.fromisoformat(sys.argv[1]), d.fromisoformat(sys.argv[2]), int(sys.argv[3]))
+for i in range(1, n): print((f + (l - f) * i / n).isoformat(" "))' "$1" "$2" "$3"
+}
+
+floor_export() {  # cases (f) and (h): one export per core at once, each of one time range of the join
+  local url="$1" out="$2" n; n="$(nproc)"
+  local query first last i cond pids=() bounds=()
+  case "$url" in
+    postgresql://*) query="$(tr '\n' ' ' < "$here/flat_view.postgresql.sql")"
+      read -r first last < <(psql -qAt -F ' ' "$url" -c "SELECT to_char(min(data_movimento), 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), to_char(max(data_movimento), 'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM movimento") ;;
+    *) query="$(grep -v '^--' "$here/flat_view.mysql.sql")"
+      read -r first last < <(mariadb_client "$url" "$(url_part "$url" db)" -N -e "SELECT DATE_FORMAT(min(data_movimento), '%Y-%m-%dT%H:%i:%s.%f'), DATE_FORMAT(max(data_movimento), '%Y-%m-%dT%H:%i:%s.%f') FROM movimento") ;;
+  esac
+  mapfile -t bounds < <(slice_bounds "$first" "$last" "$n")
+  for ((i = 0; i < n; i++)); do
+    cond="TRUE"
+    [ "$i" -eq 0 ] || cond="$cond AND m.data_movimento >= '${bounds[i-1]}'"
+    [ "$i" -eq $((n - 1)) ] || cond="$cond AND m.data_movimento < '${bounds[i]}'"
+    local file; file="$out/slice-$(printf %03d "$i").csv"
+    case "$url" in
+      postgresql://*) psql -q "$url" -c "\\copy (${query%ORDER BY*} WHERE $cond ORDER BY ${query##*ORDER BY}) TO '$file' CSV$([ "$i" -eq 0 ] && echo ' HEADER')" & ;;
+      *) mariadb_client "$url" "$(url_part "$url" db)" -e "${query%ORDER BY*} WHERE $cond ORDER BY ${query##*ORDER BY}
+           INTO OUTFILE '$file' FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '\"' LINES TERMINATED BY '\n'" & ;;
+    esac
+    pids+=($!)
+  done
+  local failed=0 pid
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return "$failed"
+}
+
+join_slices() {  # join_slices DIR: the floor's slices, in order, as DIR/movimento_flat.csv (not timed)
+  [ -d "$1" ] && ls "$1"/slice-*.csv >/dev/null 2>&1 || return 0
+  cat "$1"/slice-*.csv > "$1/movimento_flat.csv" && rm -f "$1"/slice-*.csv
+}
+
 spark_job() {  # spark_job SCRIPT URL OUT: cases (c) and (e), on the pinned Spark runtime in local[*] mode
   local script="$1" url="$2" out="$3" spark_home jars
   spark_home="$("$cache/venv/bin/python" -c 'import pyspark,os;print(os.path.dirname(pyspark.__file__))')"
@@ -123,17 +168,43 @@ bench_database() {  # bench_database DB BASE_URL SIZES
     log "seeding $db with $n movimentos"
     "$sicoop" db init --db "$url" >/dev/null
     "$sicoop" db seed --db "$url" --movimentos "$n" --seed 1 >/dev/null
+    analyze "$url"
     rm -rf "$work/out"
     measure a "$db" "$n" "$work/out/a-$db-$n" "$sicoop" etl --db "$url" --output "$work/out/a-$db-$n" --spark "$local_spark"
     measure b "$db" "$n" "$work/out/b-$db-$n" reference_export "$url" "$work/out/b-$db-$n"
     measure c "$db" "$n" "$work/out/c-$db-$n" spark_job naive_spark.py "$url" "$work/out/c-$db-$n"
     measure d "$db" "$n" "$work/out/d-$db-$n" "$sicoop" etl --db "$url" --output "$work/out/d-$db-$n" --spark "$cluster_spark"
     measure e "$db" "$n" "$work/out/e-$db-$n" spark_job pushdown_spark.py "$url" "$work/out/e-$db-$n"
-    # MariaDB's (b) has no header and quotes every string, so only PostgreSQL's can match (a).
-    for other in b c d e; do
-      [ "$db/$other" = mariadb/b ] || same_file "a-$db-$n" "$other-$db-$n"
+    measure f "$db" "$n" "$work/out/f-$db-$n" floor_export "$url" "$work/out/f-$db-$n"
+    join_slices "$work/out/f-$db-$n"
+    if [ "$db" = postgresql ]; then
+      PGOPTIONS="-c enable_nestloop=off" measure h "$db" "$n" "$work/out/h-$db-$n" floor_export "$url" "$work/out/h-$db-$n"
+      join_slices "$work/out/h-$db-$n"
+    fi
+    if wants g; then
+      log "building a lake of $db N=$n for (g) (not timed)"
+      "$sicoop" etl --db "$url" --output "$work/out/lake-build" --lake "$work/lake-$db-$n" \
+        --token-key-file "$work/token.key" --spark "$local_spark" --quiet >"$work/logs/lake-$db-$n.log" 2>&1
+      rm -rf "$work/out/lake-build"
+      measure g "$db" "$n" "$work/out/g-$db-$n" "$sicoop" lake export --lake "$work/lake-$db-$n" --output "$work/out/g-$db-$n" --spark "$local_spark"
+      rm -rf "$work/lake-$db-$n"
+    fi
+    # MariaDB's (b) and floors have no header and quote every string, so only PostgreSQL's can match (a).
+    for other in b c d e f g h; do
+      [[ "$db" = mariadb && "$other" =~ ^[bfh]$ ]] || same_file "a-$db-$n" "$other-$db-$n"
     done
   done
+}
+
+warm_up() {  # one untimed direct run and one lake run on a small source: (a) and (g) meet a warm JVM
+  local url; url="$(fresh_database "$1" bench_warm_up)"
+  log "warming up the local Spark Connect server"
+  "$sicoop" db init --db "$url" >/dev/null
+  "$sicoop" db seed --db "$url" --movimentos 100000 --seed 2 >/dev/null
+  "$sicoop" etl --db "$url" --output "$work/out/warm-up" --lake "$work/lake-warm-up" --token-key-file "$work/token.key" \
+    --spark "$local_spark" --quiet >"$work/logs/warm-up.log" 2>&1
+  "$sicoop" etl --db "$url" --output "$work/out/warm-up" --spark "$local_spark" --quiet >>"$work/logs/warm-up.log" 2>&1
+  rm -rf "$work/out/warm-up" "$work/lake-warm-up"
 }
 
 report() {  # the table and the ratios, from rows.tsv and the cmp results
@@ -142,7 +213,9 @@ report() {  # the table and the ratios, from rows.tsv and the cmp results
     echo "(a) sicoop etl, warm local Spark Connect   (b) the database writes the CSV"
     echo "(c) naive Spark: one JDBC read, coalesce(1) (d) sicoop etl, standalone cluster (2 workers x 1 core)"
     echo "(e) sicoop's plan, join pushed down to the database per partition"
-    echo "peak RSS: of sicoop for (a) and (d), of psql/mariadb for (b), of the local Spark JVM for (c)"
+    echo "(f) floor: $(nproc) exports of (b)'s query at once, one per time range; (h) the same with hash joins"
+    echo "(g) sicoop lake export, from a lake built of the same source"
+    echo "peak RSS: of sicoop for (a), (d), (g), of psql/mariadb for (b), of the local Spark JVM for (c)"
     echo
     printf '%-4s %-10s %10s %10s %10s %12s\n' case db N seconds rows/s "peak RSS MB"
     awk -F'\t' '
@@ -153,10 +226,13 @@ report() {  # the table and the ratios, from rows.tsv and the cmp results
         ok = $4 != "failed"; secs[$1, key] = ok ? $4 + 0 : 0
         printf "%-4s %-10s %10s %10s %10s %12s\n", $1, $2, $3, $4,
           ok ? sprintf("%.0f", $3 / ($4 > 0 ? $4 : 0.01)) : "-", ok ? sprintf("%.0f", $5 / 1024) : "-" }
-      END { printf "\n%-24s %8s %8s %8s %8s\n", "time ratios", "(a)/(b)", "(c)/(a)", "(d)/(a)", "(e)/(a)"
-            for (i = 1; i <= k; i++)
-              printf "%-24s %8s %8s %8s %8s\n", keys[i], ratio("a", "b", keys[i]), ratio("c", "a", keys[i]),
-                ratio("d", "a", keys[i]), ratio("e", "a", keys[i]) }
+      END { printf "\nfloor = the faster of (f) and (h)\n"
+            printf "%-24s %8s %8s %8s %8s %8s %8s %8s\n", "time ratios", "(a)/(b)", "(a)/flr", "(g)/(b)", "(g)/flr", "(c)/(a)", "(d)/(a)", "(e)/(a)"
+            for (i = 1; i <= k; i++) {
+              key = keys[i]; f = secs["f", key]; h = secs["h", key]
+              secs["floor", key] = (f > 0 && (h <= 0 || f <= h)) ? f : h
+              printf "%-24s %8s %8s %8s %8s %8s %8s %8s\n", key, ratio("a", "b", key), ratio("a", "floor", key),
+                ratio("g", "b", key), ratio("g", "floor", key), ratio("c", "a", key), ratio("d", "a", key), ratio("e", "a", key) } }
     ' "$work/rows.tsv"
     echo
     for f in "$work"/logs/cmp-*; do
@@ -168,18 +244,20 @@ report() {  # the table and the ratios, from rows.tsv and the cmp results
 main() {
   ensure_gnu_time
   export here cache
-  export -f url_part mariadb_client reference_export spark_job
+  export -f url_part mariadb_client reference_export spark_job slice_bounds floor_export
   [ -x "$sicoop" ] || { log "no sicoop at $sicoop; build it first (make build)"; exit 1; }
   cleanup; rm -rf "$work"; mkdir -p "$work/logs"; : > "$work/rows.tsv"
+  head -c 32 /dev/urandom > "$work/token.key" && chmod 600 "$work/token.key"
   trap cleanup EXIT
   bash "$root/tests/harness/servers.sh" start "$work/db" db
   local pg_url mysql_url
   pg_url="$(sed -n 's/^SICOOP_TEST_PG_URL=//p' "$work/db/servers.env")"
   mysql_url="$(sed -n 's/^SICOOP_TEST_MYSQL_URL=//p' "$work/db/servers.env")"
-  if wants a; then
+  if wants a || wants g; then
     bash "$root/tests/harness/servers.sh" start "$work/spark" spark
     local_spark="$(sed -n 's/^SICOOP_TEST_SPARK=//p' "$work/spark/servers.env")"
   fi
+  if [ -n "$local_spark" ]; then warm_up "$pg_url"; fi
   if wants d; then cluster_spark="$(bash "$root/scripts/cluster.sh" up "$work/cluster" | tail -1)"; fi
   bench_database postgresql "$pg_url" "$sizes"
   [ -z "$mysql_sizes" ] || bench_database mariadb "$mysql_url" "$mysql_sizes"

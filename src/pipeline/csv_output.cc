@@ -148,7 +148,28 @@ bool CsvRecordCounter::EndsRecord(char c) {
 }
 
 void CsvRecordCounter::Feed(std::string_view chunk) {
-  for (char c : chunk) EndsRecord(c);
+  // memchr jumps from quote to quote and from line end to line end: the file is read at memory
+  // speed rather than one branch per byte (a 10M-row file is 1.5 GB).
+  const char* p = chunk.data();
+  const char* const end = p + chunk.size();
+  while (p < end) {
+    const size_t left = static_cast<size_t>(end - p);
+    const auto* quote = static_cast<const char*>(std::memchr(p, '"', left));
+    if (in_quotes_) {
+      if (quote == nullptr) return;  // the field goes on in the next chunk
+      in_quotes_ = false;
+      p = quote + 1;
+      continue;
+    }
+    const char* stop = quote == nullptr ? end : quote;
+    for (const char* line_end; (line_end = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(stop - p))));
+         p = line_end + 1) {
+      ++records_;
+    }
+    if (quote == nullptr) return;
+    in_quotes_ = true;
+    p = quote + 1;
+  }
 }
 
 void CsvRecordCounter::FeedEndingRecordsWithCrLf(std::string_view chunk, std::string& out) {
