@@ -26,8 +26,6 @@
 namespace sicoop::cli {
 namespace {
 
-bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
-
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

@@ -3,7 +3,10 @@
 // etl` writes from the same state of the source.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "pipeline/csv_destination.h"
@@ -18,6 +21,13 @@ struct ExportOptions {
   bool spreadsheet_safe = false;
   pipeline::CsvPreset preset = pipeline::CsvPreset::kDefault;
 };
+
+// Conditions on `column`, a TIMESTAMP_NTZ, that split rows of the given months (months since
+// 1970-01, as Iceberg's months() numbers them) into ranges in time order: the rows without a time
+// first, then one range per month (consecutive months merged beyond 240 ranges), the first open
+// below and the last above, so every row falls in exactly one whatever months are listed. None for
+// no months.
+std::vector<std::string> MonthRanges(const std::string& column, std::vector<int64_t> months);
 
 // Writes the curated table of the lake open in `spark`'s session as the CSV of `destination` (a
 // folder or an S3 prefix, locked by the caller). The caller holds the lake's lock too, so no build

@@ -207,7 +207,7 @@ Result<BuildSummary> BuildCurated(spark::SparkSession& spark, const std::functio
   // The rows arrive sorted by a global sort; no distribution nor sort of Iceberg's own may undo it
   // (fan-out writers take the months in any order).
   auto created = spark.Sql("CREATE TABLE IF NOT EXISTS " + curated + " (" + declared +
-                           ") USING iceberg PARTITIONED BY (months(data_movimento)) TBLPROPERTIES (" + kTableProperties +
+                           ") USING iceberg PARTITIONED BY (months(" + std::string(kCuratedTimeColumn) + ")) TBLPROPERTIES (" + kTableProperties +
                            ", 'write.distribution-mode' = 'none', 'write.spark.fanout.enabled' = 'true')")
                      .Collect();
   if (!created.ok()) return created.status().WithContext("Spark could not create the lake table " + curated);

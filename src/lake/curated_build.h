@@ -20,6 +20,8 @@ namespace sicoop::lake {
 
 // The movimento id column of curated.movimento_flat.
 inline constexpr const char* kCuratedIdColumn = "id_movimento";
+// Its time column, by whose month (Iceberg's months()) the table is partitioned.
+inline constexpr const char* kCuratedTimeColumn = "data_movimento";
 
 struct BuildSummary {
   std::string mode;            // "rebuilt", "appended" (the new movimentos only) or "up to date"

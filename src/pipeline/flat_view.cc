@@ -158,17 +158,30 @@ std::string FlatViewJoinSql(const std::function<std::string(const db::TableDesc&
 
 std::string FlatViewAlias(const db::TableDesc& table) { return Alias(table); }
 
-std::string FlatViewOfTableSql(const std::string& table, const std::string& id_column, bool spreadsheet_safe,
-                               char decimal_mark) {
-  std::string select, time_order;
+std::string FlatViewOfTableSql(const std::string& table, const std::string& id_column,
+                               const std::vector<std::string>& time_ranges, bool spreadsheet_safe, char decimal_mark) {
+  std::string select, names, time_name, time_text;
   for (const FlatViewColumn& column : FlatViewColumns()) {
     std::string rendered = column.name;
     if (column.rendering == Rendering::kAmount) rendered = AmountText(column.name, decimal_mark);
     if (IsTimestamp(column)) rendered = WallClockText(column.name);
-    if (&column.table == &db::Movimento() && column.column == db::Movimento().time_column) time_order = rendered;
+    if (&column.table == &db::Movimento() && column.column == db::Movimento().time_column) {
+      time_name = column.name;
+      time_text = rendered;
+    }
     select += (select.empty() ? "" : ", ") + SafeIfText(column, rendered, spreadsheet_safe) + " AS " + column.name;
+    names += (names.empty() ? "" : ", ") + column.name;
   }
-  return "SELECT " + select + " FROM " + table + " ORDER BY " + time_order + ", " + id_column;
+  // The file's order is that of data_movimento's text, cut to the second; within a range the text
+  // is sorted as rendered, not rendered again at each comparison.
+  if (time_ranges.empty()) return "SELECT " + select + " FROM " + table + " ORDER BY " + time_text + ", " + id_column;
+  const std::string order = time_name + ", " + id_column;
+  std::string ranges;
+  for (const std::string& range : time_ranges) {
+    ranges += std::string(ranges.empty() ? "" : " UNION ALL ") + "(SELECT /*+ COALESCE(1) */ " + select + ", " +
+              id_column + " FROM " + table + " WHERE " + range + ")";
+  }
+  return "SELECT " + names + " FROM (" + ranges + ") AS ranges SORT BY " + order;
 }
 
 }  // namespace sicoop::pipeline

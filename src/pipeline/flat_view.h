@@ -68,7 +68,11 @@ std::string FlatViewAlias(const db::TableDesc& table);
 // names (amounts as decimals, timestamps as TIMESTAMP_NTZ, card numbers already masked) beside the
 // movimento id `id_column`: rendered as FlatViewSql renders them, and sorted as the file is, by
 // data_movimento to the second and then id, across the partitions (a total order).
-std::string FlatViewOfTableSql(const std::string& table, const std::string& id_column, bool spreadsheet_safe = false,
+// `time_ranges` are conditions on data_movimento that put every row in exactly one range, in file
+// order. Each range is read as one Spark partition and sorted within it, so the order needs no
+// shuffle; with none, one global sort (a sampling pass and a range shuffle of every row) orders it.
+std::string FlatViewOfTableSql(const std::string& table, const std::string& id_column,
+                               const std::vector<std::string>& time_ranges = {}, bool spreadsheet_safe = false,
                                char decimal_mark = '.');
 
 }  // namespace sicoop::pipeline
