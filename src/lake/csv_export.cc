@@ -68,6 +68,10 @@ Result<pipeline::WrittenCsv> ExportCsv(spark::SparkSession& spark, pipeline::Csv
                                        const ExportOptions& options,
                                        const std::function<void(const pipeline::EtlProgress&)>& progress) {
   auto months = CuratedMonths(spark);
+  if (!months.ok() && months.status().message().find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos) {
+    return Status::Failure("the lake has no " + CuratedFlatTable() +
+                           " table to export yet: build it first (sicoop lake build, or sicoop etl --lake)");
+  }
   if (!months.ok()) return months.status().WithContext("reading which months the lake's " + CuratedFlatTable() + " holds");
   const std::string sql =
       pipeline::FlatViewOfTableSql(CuratedFlatTable(), kCuratedIdColumn, MonthRanges(kCuratedTimeColumn, *months),
