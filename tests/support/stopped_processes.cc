@@ -3,24 +3,40 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <utility>
 
 namespace sicoop::testing {
 namespace {
 
-// The parent of `pid`, from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces).
-pid_t ParentOf(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+// The state and parent in a /proc stat file ("pid (comm) state ppid ..."; comm may hold spaces).
+std::pair<char, pid_t> StateAndParent(const std::filesystem::path& stat_file) {
+  std::ifstream in(stat_file);
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
+  if (close == std::string::npos) return {0, 0};
   std::istringstream rest(stat.substr(close + 1));
   char state = 0;
   pid_t parent = 0;
   rest >> state >> parent;
-  return parent;
+  return {state, parent};
+}
+
+pid_t ParentOf(pid_t pid) { return StateAndParent("/proc/" + std::to_string(pid) + "/stat").second; }
+
+// Whether every thread of `pid` has stopped: kill() only queues SIGSTOP, and a thread running on
+// another core can still answer a query before it takes the signal.
+bool AllThreadsStopped(pid_t pid) {
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+    const char state = StateAndParent(task.path() / "stat").first;
+    if (state != 'T' && state != 't' && state != 0) return false;  // 0: the thread has ended
+  }
+  return !error;
 }
 
 }  // namespace
@@ -38,6 +54,16 @@ StoppedProcesses::StoppedProcesses(pid_t pid) {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t child = static_cast<pid_t>(std::stol(name));
     if (ParentOf(child) == pid && kill(child, SIGSTOP) == 0) pids_.push_back(child);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (pid_t stopped : pids_) {
+    while (!AllThreadsStopped(stopped)) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "process " << stopped << " did not stop within 5 s of SIGSTOP";
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 }
 
