@@ -14,6 +14,16 @@ namespace {
 
 // Enough ranges to keep every core busy on a cluster, few enough that Spark plans the union fast.
 constexpr size_t kMaxExportRanges = 240;
+// Below this many rows one global sort is faster: each range plans its own Iceberg scan (12 months
+// of 5,000 rows: 3 s against 1.3 s), while at 10M rows the ranges save 20 s of sampling and shuffle.
+constexpr int64_t kMinRowsForRanges = 1000000;
+
+// The months curated holds rows in, from its Iceberg partitions (metadata, no data read), and how
+// many rows its data files hold.
+struct CuratedLayout {
+  std::vector<int64_t> months;
+  int64_t rows = 0;
+};
 
 // The first instant of month `month` (months since 1970-01) as a TIMESTAMP_NTZ literal, for the
 // years such a literal holds.
@@ -27,19 +37,22 @@ std::optional<std::string> MonthStart(int64_t month) {
   return std::string(text);
 }
 
-// The months curated holds rows in, from its Iceberg partitions (metadata, no data read).
-Result<std::vector<int64_t>> CuratedMonths(spark::SparkSession& spark) {
-  SICOOP_ASSIGN_OR_RETURN(spark::Rows rows, spark.Sql("SELECT DISTINCT CAST(partition." + std::string(kCuratedTimeColumn) +
-                                                          "_month AS STRING) FROM " + CuratedFlatTable() + ".partitions")
+Result<CuratedLayout> ReadCuratedLayout(spark::SparkSession& spark) {
+  SICOOP_ASSIGN_OR_RETURN(spark::Rows rows, spark.Sql("SELECT CAST(partition." + std::string(kCuratedTimeColumn) +
+                                                          "_month AS STRING), CAST(record_count AS STRING) FROM " +
+                                                          CuratedFlatTable() + ".partitions")
                                                 .Collect());
-  std::vector<int64_t> months;
+  CuratedLayout layout;
   for (const auto& row : rows.rows) {
-    if (row.empty() || !row[0]) continue;  // the month of rows without a time: MonthRanges reads them first anyway
+    const std::optional<int64_t> count = row.size() == 2 && row[1] ? ParseInteger(*row[1]) : std::nullopt;
+    if (!count) return Status::Failure("the lake's " + CuratedFlatTable() + " lists a partition without a row count");
+    layout.rows += *count;
+    if (!row[0]) continue;  // the month of rows without a time: MonthRanges reads them first anyway
     const std::optional<int64_t> month = ParseInteger(*row[0]);
     if (!month) return Status::Failure("the lake's " + CuratedFlatTable() + " lists a month partition '" + *row[0] + "'");
-    months.push_back(*month);
+    layout.months.push_back(*month);
   }
-  return months;
+  return layout;
 }
 
 }  // namespace
@@ -67,15 +80,16 @@ std::vector<std::string> MonthRanges(const std::string& column, std::vector<int6
 Result<pipeline::WrittenCsv> ExportCsv(spark::SparkSession& spark, pipeline::CsvDestination& destination,
                                        const ExportOptions& options,
                                        const std::function<void(const pipeline::EtlProgress&)>& progress) {
-  auto months = CuratedMonths(spark);
-  if (!months.ok() && months.status().message().find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos) {
+  auto layout = ReadCuratedLayout(spark);
+  if (!layout.ok() && layout.status().message().find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos) {
     return Status::Failure("the lake has no " + CuratedFlatTable() +
                            " table to export yet: build it first (sicoop lake build, or sicoop etl --lake)");
   }
-  if (!months.ok()) return months.status().WithContext("reading which months the lake's " + CuratedFlatTable() + " holds");
-  const std::string sql =
-      pipeline::FlatViewOfTableSql(CuratedFlatTable(), kCuratedIdColumn, MonthRanges(kCuratedTimeColumn, *months),
-                                   options.spreadsheet_safe, pipeline::DecimalMark(options.preset));
+  if (!layout.ok()) return layout.status().WithContext("reading which months the lake's " + CuratedFlatTable() + " holds");
+  const std::vector<std::string> ranges =
+      layout->rows >= kMinRowsForRanges ? MonthRanges(kCuratedTimeColumn, layout->months) : std::vector<std::string>{};
+  const std::string sql = pipeline::FlatViewOfTableSql(CuratedFlatTable(), kCuratedIdColumn, ranges,
+                                                       options.spreadsheet_safe, pipeline::DecimalMark(options.preset));
   return pipeline::WriteFlatCsv(
       spark.Sql(sql), pipeline::FlatCsvWrite{destination, options.delimiter, options.preset}, {},
       [](const Status& failure) {
