@@ -28,15 +28,17 @@ std::pair<char, pid_t> StateAndParent(const std::filesystem::path& stat_file) {
 
 pid_t ParentOf(pid_t pid) { return StateAndParent("/proc/" + std::to_string(pid) + "/stat").second; }
 
-// Whether every thread of `pid` has stopped: kill() only queues SIGSTOP, and a thread running on
-// another core can still answer a query before it takes the signal.
-bool AllThreadsStopped(pid_t pid) {
+// The state of a thread of `pid` that still runs, or 0 once all have stopped: kill() only queues
+// SIGSTOP, and a thread running on another core can still answer a query before it takes the signal.
+char StateOfAThreadStillRunning(pid_t pid) {
   std::error_code error;
   for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
     const char state = StateAndParent(task.path() / "stat").first;
-    if (state != 'T' && state != 't' && state != 0) return false;  // 0: the thread has ended
+    // 0: the thread has gone; Z and X: it is exiting (a backend that was closing its connection
+    // stays a zombie while its stopped parent cannot reap it), so it answers nothing either.
+    if (state != 'T' && state != 't' && state != 'Z' && state != 'X' && state != 0) return state;
   }
-  return !error;
+  return 0;
 }
 
 }  // namespace
@@ -57,9 +59,10 @@ StoppedProcesses::StoppedProcesses(pid_t pid) {
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (pid_t stopped : pids_) {
-    while (!AllThreadsStopped(stopped)) {
+    while (const char state = StateOfAThreadStillRunning(stopped)) {
       if (std::chrono::steady_clock::now() > deadline) {
-        ADD_FAILURE() << "process " << stopped << " did not stop within 5 s of SIGSTOP";
+        ADD_FAILURE() << "process " << stopped << " did not stop within 5 s of SIGSTOP (a thread in state " << state
+                      << ")";
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
