@@ -104,6 +104,7 @@ Result<SparkForRun> ConnectSparkForRun(const std::optional<spark::ConnectionStri
   spark::SessionOptions session_options;
   session_options.user_name = environment.user;
   session_options.conf = session_settings;
+  if (run.embedded) session_options.server_gone = run.embedded->ServerGoneCheck();
   // Spark reports every 2 s by default: a live line should move faster, and a short run should
   // show one at all. A session setting, so it changes nothing for other users of the server.
   if (reporter.ShowsProgress()) session_options.conf["spark.connect.progress.reportInterval"] = "500ms";

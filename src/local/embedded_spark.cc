@@ -53,7 +53,7 @@ Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment,
   fs::path shared_dir = DefaultStateDir(environment);
   if (auto running = RunningLocalServer(shared_dir); running && running->port != 0 && Answers(running->endpoint())) {
     say("reusing the local Spark Connect server at " + running->endpoint().Redacted());
-    return EmbeddedSpark(running->endpoint(), std::nullopt);
+    return EmbeddedSpark(*running, shared_dir, /*owned=*/false);
   }
   RemoveAbandonedRunFolders(shared_dir);
   // A private state folder per run: runs never share, stop or overwrite each other's servers.
@@ -77,11 +77,13 @@ Result<EmbeddedSpark> EmbeddedSpark::Start(const Environment& environment,
   std::snprintf(seconds, sizeof(seconds), "%.1f",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - starting).count());
   say("local Spark Connect server ready at " + state.endpoint().Redacted() + " after " + seconds + " s");
-  return EmbeddedSpark(state.endpoint(), options.state_dir, std::move(cleanup_on_signal));
+  return EmbeddedSpark(state, options.state_dir, /*owned=*/true, std::move(cleanup_on_signal));
 }
 
 EmbeddedSpark::EmbeddedSpark(EmbeddedSpark&& other) noexcept
     : endpoint_(std::move(other.endpoint_)),
+      server_pid_(other.server_pid_),
+      state_dir_(std::move(other.state_dir_)),
       owned_state_dir_(std::move(other.owned_state_dir_)),
       cleanup_on_signal_(std::move(other.cleanup_on_signal_)) {
   other.owned_state_dir_.reset();
@@ -91,6 +93,8 @@ EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
   if (this != &other) {
     Stop();
     endpoint_ = std::move(other.endpoint_);
+    server_pid_ = other.server_pid_;
+    state_dir_ = std::move(other.state_dir_);
     owned_state_dir_ = std::move(other.owned_state_dir_);
     cleanup_on_signal_ = std::move(other.cleanup_on_signal_);
     other.owned_state_dir_.reset();
@@ -99,6 +103,17 @@ EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
 }
 
 EmbeddedSpark::~EmbeddedSpark() { Stop(); }
+
+std::function<std::optional<std::string>()> EmbeddedSpark::ServerGoneCheck() const {
+  const std::string whose = owned_state_dir_ ? "the local Spark Connect server sicoop started for this run"
+                                             : "the local Spark Connect server of `sicoop spark start`";
+  return [pid = server_pid_, state_dir = state_dir_, whose]() -> std::optional<std::string> {
+    // A server started again in the same folder is another server: this run's operation is not there.
+    std::optional<LocalServerState> running = RunningLocalServer(state_dir);
+    if (running && running->pid == pid) return std::nullopt;
+    return whose + " (pid " + std::to_string(pid) + ") has died (killed, or out of memory?)";
+  };
+}
 
 void EmbeddedSpark::Stop() {
   if (!owned_state_dir_) return;

@@ -101,17 +101,25 @@ class EmbeddedSpark {
   ~EmbeddedSpark();
 
   const spark::ConnectionString& connection_string() const { return endpoint_; }
+  // For spark::SessionOptions::server_gone: says so once the server's process has died (killed,
+  // out of memory), so that a run fails at once rather than reattaching to it for a minute. The
+  // check holds copies: it outlives moves of this object.
+  std::function<std::optional<std::string>()> ServerGoneCheck() const;
   // Stops the server if this object started it. Idempotent; the destructor calls it.
   void Stop();
 
  private:
-  EmbeddedSpark(spark::ConnectionString endpoint, std::optional<std::filesystem::path> owned_state_dir,
+  EmbeddedSpark(const LocalServerState& server, std::filesystem::path state_dir, bool owned,
                 CleanupRegistration cleanup_on_signal = {})
-      : endpoint_(std::move(endpoint)),
-        owned_state_dir_(std::move(owned_state_dir)),
+      : endpoint_(server.endpoint()),
+        server_pid_(server.pid),
+        state_dir_(state_dir),
+        owned_state_dir_(owned ? std::optional(std::move(state_dir)) : std::nullopt),
         cleanup_on_signal_(std::move(cleanup_on_signal)) {}
 
   spark::ConnectionString endpoint_;
+  pid_t server_pid_;
+  std::filesystem::path state_dir_;  // where the server's state file is, owned or not
   std::optional<std::filesystem::path> owned_state_dir_;
   CleanupRegistration cleanup_on_signal_;  // SIGTERM to the owned server's group on a fatal signal
 };

@@ -12,6 +12,7 @@ Result<std::unique_ptr<SparkSession>> SparkSession::Connect(const ConnectionStri
   SICOOP_RETURN_IF_ERROR(AwaitHandshake(endpoint, std::min(options.handshake_timeout, options.connect_timeout)));
   SICOOP_ASSIGN_OR_RETURN(auto client, SparkConnectClient::Connect(endpoint, options.connect_timeout, options.user_name));
   client->SetReattachTimeout(options.reattach_timeout);
+  client->SetServerGone(options.server_gone);
   std::unique_ptr<SparkSession> session(new SparkSession(std::move(client)));
   // The first request creates the session on the server and proves that what listens there is
   // Spark Connect (and that the token, if any, is accepted).

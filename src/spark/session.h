@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,10 @@ struct SessionOptions {
   // How long an action keeps reattaching to its running operation after the connection to the
   // server broke, before it gives up (the operation is then released, which stops it).
   std::chrono::milliseconds reattach_timeout = std::chrono::seconds(60);
+  // When set, asked each time a broken connection is to be reattached: a reason when the server is
+  // known to be gone for good (the process of a local server has died), and the action then fails
+  // at once with it instead of reattaching to nothing until reattach_timeout.
+  std::function<std::optional<std::string>()> server_gone;
   // The user the session is opened for when the connection string names none (user_id=...);
   // empty: the login name, else "sicoop". sicoop's commands pass $USER.
   std::string user_name;

@@ -345,6 +345,12 @@ TEST_F(LakeFaultsTest, ARunKilledAnywhereAndRunAgainGivesTheLakeOfAnUninterrupte
     ASSERT_EQ(servers.size(), 1u);
     ASSERT_EQ(kill(servers.front().pid, SIGKILL), 0);
     EXPECT_EQ(WaitForExit(run), 1) << ReadWholeFile(root_ / "server-killed.log");
+    // Said at once: a dead server of its own is not reattached to for a minute.
+    EXPECT_NE(ReadWholeFile(root_ / "server-killed.log")
+                  .find("the local Spark Connect server sicoop started for this run (pid " +
+                        std::to_string(servers.front().pid) + ") has died"),
+              std::string::npos)
+        << ReadWholeFile(root_ / "server-killed.log");
     ExpectPrivateServerGone();
     RunResult again = RunLake();
     ASSERT_EQ(again.exit_code, 0) << again.output;

@@ -13,7 +13,10 @@
 #include <climits>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "common/process.h"
@@ -48,12 +51,15 @@ class ReattachTest : public ::testing::Test {
     ASSERT_NE(proxy_->port(), 0);
   }
 
-  // A session through the proxy that gives up reattaching after `reattach_timeout`.
-  std::unique_ptr<SparkSession> Connect(std::chrono::milliseconds reattach_timeout = std::chrono::seconds(60)) {
+  // A session through the proxy that gives up reattaching after `reattach_timeout`, or when
+  // `server_gone` gives a reason.
+  std::unique_ptr<SparkSession> Connect(std::chrono::milliseconds reattach_timeout = std::chrono::seconds(60),
+                                        std::function<std::optional<std::string>()> server_gone = {}) {
     auto endpoint = ParseConnectionString(ProxyUrl());
     EXPECT_TRUE(endpoint.ok()) << endpoint.status().message();
     SessionOptions options;
     options.reattach_timeout = reattach_timeout;
+    options.server_gone = std::move(server_gone);
     options.conf = {{"spark.connect.progress.reportInterval", "100ms"}};
     auto session = SparkSession::Connect(*endpoint, options);
     EXPECT_TRUE(session.ok()) << session.status().message();
@@ -174,6 +180,38 @@ TEST_F(ReattachTest, OutageLongerThanTheReattachTimeoutFailsClearly) {
   EXPECT_NE(message.find("Check that the server runs and is reachable"), std::string::npos) << message;
   EXPECT_EQ(rows.status().reason(), Status::Reason::kUnreachable);
   EXPECT_GE(proxy_->connections_refused(), 2);
+}
+
+// A server known to be gone for good (a local server whose process died) is not waited for: the
+// action fails on the first broken stream with the reason, long before the reattach timeout.
+TEST_F(ReattachTest, AServerKnownToBeGoneFailsAtOnceWithTheReason) {
+  bool cut = false;
+  int asked = 0;
+  auto spark = Connect(std::chrono::seconds(60), [&]() -> std::optional<std::string> {
+    ++asked;
+    if (!cut) return std::nullopt;
+    return "the test's server has died";
+  });
+  ASSERT_NE(spark, nullptr);
+  int reports = 0;
+  spark->SetProgressHandler([&](const ExecutionProgress&) {
+    if (++reports == 2) {
+      cut = true;
+      proxy_->RefuseNext(INT_MAX);
+      proxy_->CutAll();
+    }
+  });
+  auto rows = spark->Sql(kNappingQuery).Collect();
+  ASSERT_FALSE(rows.ok());
+  const std::string& message = rows.status().message();
+  EXPECT_NE(message.find("lost the connection to Spark Connect at " + ProxyUrl() +
+                         " during an operation: the test's server has died; run again"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("could not reattach"), std::string::npos) << message;
+  EXPECT_EQ(rows.status().reason(), Status::Reason::kUnreachable);
+  EXPECT_EQ(asked, 1) << "asked once, on the first broken stream";
+  EXPECT_LE(proxy_->connections_refused(), 1);
 }
 
 // The server's side of an abandoned operation: a client SIGKILLed in the middle of a write that would

@@ -303,6 +303,12 @@ class SparkConnectClient::ReattachableExecution {
       }
       auto now = std::chrono::steady_clock::now();
       if (!give_up_at) give_up_at = now + client_.reattach_timeout_;
+      if (std::optional<std::string> gone = client_.server_gone_ ? client_.server_gone_() : std::nullopt) {
+        ReleaseAll();
+        return Status::Failure("lost the connection to Spark Connect at " + client_.endpoint_.Redacted() +
+                                   " during an operation: " + *gone + "; run again",
+                               Status::Reason::kUnreachable);
+      }
       if (now >= *give_up_at) {
         ReleaseAll();
         return Status::Failure(

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,6 +63,8 @@ class SparkConnectClient {
     progress_handler_ = std::move(handler);
   }
   void SetReattachTimeout(std::chrono::milliseconds timeout) { reattach_timeout_ = timeout; }
+  // See SessionOptions::server_gone.
+  void SetServerGone(std::function<std::optional<std::string>()> check) { server_gone_ = std::move(check); }
   const ConnectionString& endpoint() const { return endpoint_; }
   const std::string& session_id() const { return session_id_; }
 
@@ -105,6 +108,7 @@ class SparkConnectClient {
   std::string server_side_session_id_;
   std::function<void(const ExecutionProgress&)> progress_handler_;
   std::chrono::milliseconds reattach_timeout_ = std::chrono::seconds(60);
+  std::function<std::optional<std::string>()> server_gone_;
 
   // The heartbeat thread sleeps in poll() on wake_pipe_: a byte there is a stop (heartbeat_stopping_)
   // or, from the signal handler, a signal; it answers a signal on done_pipe_ once the session is
