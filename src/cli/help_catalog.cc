@@ -29,12 +29,13 @@ const std::vector<std::pair<std::string, std::string>> kEnvironmentVariables = {
     {"XDG_CONFIG_HOME", "where the user's config file is (default: $HOME/.config)"},
 };
 
-const std::vector<std::string> kPasswordVariables = {"SICOOP_DB_PASSWORD", "SICOOP_DB_PASSWORD_FILE"};
+// What the commands that read the source database (--db) take from the environment.
+const std::vector<std::string> kSourceVariables = {"SICOOP_DB_URL", "SICOOP_DB_PASSWORD", "SICOOP_DB_PASSWORD_FILE"};
 const std::vector<std::string> kLocalSparkVariables = {"SICOOP_CACHE", "XDG_CACHE_HOME", "SICOOP_STATE_DIR",
                                                        "SICOOP_SPARK_MEMORY", "SICOOP_JARS", "JAVA_HOME",
                                                        "SPARK_HOME", "USER"};
 // What the commands that take --config and --profile read besides their flags (cli/profile.h).
-const std::vector<std::string> kProfileVariables = {"SICOOP_DB_URL", "SICOOP_PROFILE", "XDG_CONFIG_HOME"};
+const std::vector<std::string> kProfileVariables = {"SICOOP_PROFILE", "XDG_CONFIG_HOME"};
 const std::vector<std::string> kStateVariables = {"SICOOP_CACHE", "XDG_CACHE_HOME", "SICOOP_STATE_DIR"};
 
 std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -187,13 +188,13 @@ const std::vector<CatalogEntry>& Catalog() {
       {"db init",
        DbInitSpec,
        {"sicoop db init --db postgresql://etl@localhost/cooperativa", "sicoop db init --profile staging"},
-       Concat(kPasswordVariables, kProfileVariables)},
+       Concat(kSourceVariables, kProfileVariables)},
       {"db seed",
        DbSeedSpec,
        {"sicoop db seed --db postgresql://etl@localhost/cooperativa --movimentos 100000 --seed 7",
         "sicoop db seed --profile staging --truncate --json > seeded.json",
         "sicoop db seed --db postgresql://etl@localhost/cooperativa --movimentos 30000 --anomalies 0.1"},
-       Concat(kPasswordVariables, kProfileVariables)},
+       Concat(kSourceVariables, kProfileVariables)},
       {"etl",
        EtlSpec,
        {"sicoop etl --db postgresql://etl@localhost/cooperativa -o out",
@@ -202,14 +203,14 @@ const std::vector<CatalogEntry>& Catalog() {
         "sicoop etl --db postgresql://etl@localhost/cooperativa -o out --lake /data/lake --token-key-file "
         "~/.sicoop-token.key",
         "sicoop etl --profile prod -o out --excel-br"},
-       Concat(Concat(kPasswordVariables, kProfileVariables),
+       Concat(Concat(kSourceVariables, kProfileVariables),
               Concat({"SICOOP_SPARK_URL", "SICOOP_OUTPUT", "SICOOP_LAKE", "SICOOP_TOKEN_KEY_FILE", "SICOOP_TOKEN_KEY"},
                      kLocalSparkVariables))},
       {"lake ingest",
        LakeIngestSpec,
        {"SICOOP_TOKEN_KEY_FILE=~/.sicoop-token.key sicoop lake ingest --db postgresql://etl@localhost/cooperativa "
         "--lake /data/lake"},
-       Concat(Concat(kPasswordVariables, kProfileVariables),
+       Concat(Concat(kSourceVariables, kProfileVariables),
               Concat({"SICOOP_SPARK_URL", "SICOOP_LAKE", "SICOOP_TOKEN_KEY_FILE", "SICOOP_TOKEN_KEY"}, kLocalSparkVariables))},
       {"lake build",
        LakeBuildSpec,
@@ -227,7 +228,7 @@ const std::vector<CatalogEntry>& Catalog() {
        LakeVerifySpec,
        {"sicoop lake verify --db postgresql://etl@localhost/cooperativa --lake /data/lake",
         "sicoop lake verify --profile prod --json > verify.json || echo 'the lake differs from the source'"},
-       Concat(Concat(kPasswordVariables, kProfileVariables), Concat({"SICOOP_SPARK_URL", "SICOOP_LAKE"}, kLocalSparkVariables))},
+       Concat(Concat(kSourceVariables, kProfileVariables), Concat({"SICOOP_SPARK_URL", "SICOOP_LAKE"}, kLocalSparkVariables))},
       {"report member",
        ReportMemberSpec,
        {"sicoop report member --lake /data/lake --associado 42 -o reports",
@@ -244,7 +245,7 @@ const std::vector<CatalogEntry>& Catalog() {
       {"doctor",
        DoctorSpec,
        {"sicoop doctor", "sicoop doctor --db postgresql://etl@localhost/cooperativa --spark sc://localhost:15002"},
-       Concat(Concat(kPasswordVariables, kProfileVariables), Concat({"SICOOP_SPARK_URL"}, kLocalSparkVariables))},
+       Concat(Concat(kSourceVariables, kProfileVariables), Concat({"SICOOP_SPARK_URL"}, kLocalSparkVariables))},
   };
   return catalog;
 }

@@ -88,6 +88,26 @@ TEST(HelpPagesTest, EveryPageEndsWithExamplesEnvironmentAndExitStatus) {
   }
 }
 
+// A command's page names the source's variables (its URL, its password) when, and only when, the
+// command reads the source: has a --db option. (The pages of a group of commands, without options
+// of their own, name what any of them reads.)
+TEST(HelpPagesTest, TheSourcesVariablesAreOnThePagesOfTheCommandsThatReadIt) {
+  for (auto words : HelpPages()) {
+    std::string name = Joined(words);
+    words.push_back("--help");
+    std::string page = Stdout(words);
+    if (page.find("\noptions:\n") == std::string::npos) continue;
+    const size_t environment = page.find("\nEnvironment:\n");
+    ASSERT_NE(environment, std::string::npos) << name;
+    const std::string variables = page.substr(environment, page.find("\nExit status:\n") - environment);
+    const bool reads_the_source = page.find("\n  --db URL") != std::string::npos;
+    for (const char* variable : {"SICOOP_DB_URL", "SICOOP_DB_PASSWORD ", "SICOOP_DB_PASSWORD_FILE"}) {
+      EXPECT_EQ(variables.find(std::string("\n  ") + variable) != std::string::npos, reads_the_source)
+          << name << (reads_the_source ? " lacks " : " names ") << variable << ":\n" << variables;
+    }
+  }
+}
+
 // The Excel preset is found where a spreadsheet user looks first: among etl's examples.
 TEST(HelpPagesTest, TheEtlPageShowsTheExcelPresetInAnExample) {
   std::string page = Stdout({"etl", "--help"});
