@@ -63,8 +63,9 @@ std::vector<std::string> MonthRanges(const std::string& column, std::vector<int6
   // Each range starts at a listed month; the first is open below and the last above, so a row of a
   // month the list lacks still falls in one range, in order.
   std::vector<std::string> starts;
-  const size_t step = (months.size() + kMaxExportRanges - 1) / std::max<size_t>(kMaxExportRanges, 1);
-  for (size_t i = 0; i < months.size(); i += std::max<size_t>(step, 1)) {
+  // At least 1, also for an empty list.
+  const size_t step = std::max<size_t>((months.size() + kMaxExportRanges - 1) / kMaxExportRanges, 1);
+  for (size_t i = 0; i < months.size(); i += step) {
     if (auto start = MonthStart(months[i])) starts.push_back(*start);
   }
   if (starts.empty()) return {};
