@@ -110,6 +110,12 @@ std::string SummaryValue(const lake::TableSnapshot& snapshot, const std::string&
   return found == snapshot.summary.end() ? "" : found->second;
 }
 
+// Iceberg leaves added-records out of a commit that added no rows (an ingest that found nothing new).
+std::string RowsAdded(const lake::TableSnapshot& commit) {
+  const std::string added = SummaryValue(commit, "added-records");
+  return added.empty() ? "0" : added;
+}
+
 std::string JsonNumberOrNull(const std::string& text) { return ParseInteger(text) ? text : "null"; }
 std::string JsonStringOrNull(const std::string& text) { return text.empty() ? "null" : JsonString(text); }
 
@@ -157,7 +163,7 @@ std::string ShowText(const ShowState& state) {
   for (const lake::TableSnapshot& commit : state.raw_commits) {
     const std::string watermark = SummaryValue(commit, lake::kWatermarkProperty);
     text += "  " + commit.committed_at + "  run " + SummaryValue(commit, lake::kRunProperty) + "  watermark " +
-            (watermark.empty() ? "-" : watermark) + "  +" + SummaryValue(commit, "added-records") + " rows\n";
+            (watermark.empty() ? "-" : watermark) + "  +" + RowsAdded(commit) + " rows\n";
   }
   text += "commits of curated.movimento_flat (UTC):\n";
   for (const lake::TableSnapshot& commit : state.curated_commits) {
@@ -181,7 +187,7 @@ std::string ShowJson(const ShowState& state) {
                    ",\"operation\":" + JsonString(commit.operation) +
                    ",\"run_id\":" + JsonStringOrNull(SummaryValue(commit, lake::kRunProperty)) +
                    ",\"watermark\":" + JsonNumberOrNull(SummaryValue(commit, lake::kWatermarkProperty)) +
-                   ",\"rows_added\":" + JsonNumberOrNull(SummaryValue(commit, "added-records")) + "}";
+                   ",\"rows_added\":" + RowsAdded(commit) + "}";
   }
   for (const lake::TableSnapshot& commit : state.curated_commits) {
     curated_commits += (curated_commits.empty() ? "" : ",") + std::string("{\"committed_at\":") +

@@ -105,6 +105,16 @@ std::string FormatWallClock(int64_t seconds) {
   return out;
 }
 
+std::string FormatUtcMillis(int64_t millis) {
+  std::string out = FormatWallClock(FloorDiv(millis, 1000));
+  const int64_t fraction = millis - FloorDiv(millis, 1000) * 1000;
+  out += '.';
+  out += static_cast<char>('0' + fraction / 100);
+  out += static_cast<char>('0' + fraction / 10 % 10);
+  out += static_cast<char>('0' + fraction % 10);
+  return out;
+}
+
 std::string FormatDate(int64_t days) {
   std::string out;
   AppendDate(out, CivilFromDays(days));

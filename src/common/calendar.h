@@ -32,6 +32,8 @@ std::optional<int64_t> ParseWallClock(std::string_view text);
 // Appends "YYYY-MM-DD HH:MM:SS" (years 0..9999).
 void AppendWallClock(std::string& out, int64_t seconds);
 std::string FormatWallClock(int64_t seconds);
+// "YYYY-MM-DD HH:MM:SS.fff" of milliseconds since 1970-01-01 00:00:00 UTC, in UTC.
+std::string FormatUtcMillis(int64_t millis);
 
 // "YYYY-MM-DD" of a day number.
 std::string FormatDate(int64_t days);

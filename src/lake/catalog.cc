@@ -1,5 +1,6 @@
 #include "lake/catalog.h"
 
+#include "common/calendar.h"
 #include "common/numbers.h"
 
 namespace sicoop::lake {
@@ -108,7 +109,8 @@ Result<std::vector<TableSnapshot>> CurrentHistory(spark::SparkSession& spark, co
   // One row per summary entry: the client reads no map values.
   SICOOP_ASSIGN_OR_RETURN(
       spark::Rows rows,
-      spark.Sql("SELECT CAST(s.snapshot_id AS STRING), date_format(s.committed_at, 'yyyy-MM-dd HH:mm:ss.SSS'), "
+      // The commit's instant as a number: Spark renders a timestamp in the session's time zone.
+      spark.Sql("SELECT CAST(s.snapshot_id AS STRING), CAST(unix_millis(s.committed_at) AS STRING), "
                 "s.operation, e.key, e.value FROM " + table + ".snapshots s JOIN " + table +
                 ".history h ON s.snapshot_id = h.snapshot_id LATERAL VIEW OUTER explode(s.summary) e AS key, value "
                 "WHERE h.is_current_ancestor ORDER BY s.committed_at, s.snapshot_id")
@@ -117,7 +119,8 @@ Result<std::vector<TableSnapshot>> CurrentHistory(spark::SparkSession& spark, co
   for (const spark::Row& row : rows.rows) {
     if (row.size() < 5 || !row[0]) continue;
     if (history.empty() || history.back().id != *row[0]) {
-      history.push_back({*row[0], row[1].value_or(""), row[2].value_or(""), {}});
+      const std::optional<int64_t> millis = row[1] ? ParseInteger(*row[1]) : std::nullopt;
+      history.push_back({*row[0], millis ? FormatUtcMillis(*millis) : "", row[2].value_or(""), {}});
     }
     if (row[3]) history.back().summary[*row[3]] = row[4].value_or("");
   }

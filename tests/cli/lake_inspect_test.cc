@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/calendar.h"
 #include "db/connection.h"
 #include "lake/card_token.h"
 #include "support/files.h"
@@ -97,6 +98,10 @@ class LakeInspectTest : public ::testing::Test {
   fs::path root_, lake_, key_;
 };
 
+int64_t UtcSecondsNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 // The count and the exact sum of vlr_transacao of the movimentos of `day` in the source (either dialect).
 std::string DayFiguresSql(const std::string& day) {
   return "SELECT CONCAT(COUNT(*), ' rows ', CAST(SUM(vlr_transacao) AS DECIMAL(38, 2))) FROM movimento WHERE "
@@ -116,7 +121,13 @@ std::map<std::string, std::string> FilesOf(const fs::path& folder) {
 }
 
 TEST_F(LakeInspectTest, ShowListsTheTablesWithTheDatabasesCountsAndTheWatermark) {
+  const int64_t started = UtcSecondsNow();
   ASSERT_NO_FATAL_FAILURE(Start("postgres"));
+  // A second ingest that finds nothing new still commits its watermark, adding no rows.
+  SplitRunResult again = RunSicoopSplit({"lake", "ingest", "--db", url_, "--lake", lake_.string(), "--token-key-file",
+                                         key_.string(), "--spark", SparkUrl()}, {}, kRunLimit);
+  ASSERT_EQ(again.exit_code, 0) << again.err << again.out;
+  const int64_t ended = UtcSecondsNow();
   // Not a lake: refused before any server is reached, and nothing created.
   const fs::path missing = root_ / "no-lake";
   SplitRunResult refused = RunSicoopSplit({"lake", "show", "--lake", missing.string(), "--spark", "sc://127.0.0.1:1"});
@@ -141,10 +152,19 @@ TEST_F(LakeInspectTest, ShowListsTheTablesWithTheDatabasesCountsAndTheWatermark)
             "JOIN associado a ON co.id_associado = a.id");
   EXPECT_TRUE(std::regex_search(shown.out, std::regex("\\n  curated\\.movimento_flat +" + joined + " rows  snapshot ")))
       << shown.out;
-  EXPECT_TRUE(std::regex_search(shown.out, std::regex("\\n  [0-9-]+ [0-9:.]+  run [0-9a-f]{32}  watermark " + watermark +
-                                                      "  \\+" + std::to_string(kMovimentos) + " rows\\n")))
+  const std::string commit = "\\n  ([0-9-]+ [0-9:]+)\\.[0-9]{3}  run [0-9a-f]{32}  watermark " + watermark + "  \\+";
+  std::smatch first, second;
+  ASSERT_TRUE(std::regex_search(shown.out, first, std::regex(commit + std::to_string(kMovimentos) + " rows\\n")))
       << shown.out;
-  EXPECT_NE(shown.out.find("last runs (1 of 1):\n"), std::string::npos) << shown.out;
+  ASSERT_TRUE(std::regex_search(shown.out, second, std::regex(commit + "0 rows\\n"))) << shown.out;
+  // In UTC, whatever the Spark session's time zone (the fixture's server runs in America/Sao_Paulo).
+  for (const std::smatch* at : {&first, &second}) {
+    const std::optional<int64_t> committed = ParseWallClock((*at)[1].str());
+    ASSERT_TRUE(committed) << (*at)[1];
+    EXPECT_GE(*committed, started) << (*at)[1] << " is before the runs";
+    EXPECT_LE(*committed, ended) << (*at)[1] << " is after the runs";
+  }
+  EXPECT_NE(shown.out.find("last runs (2 of 2):\n"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("  etl --lake, succeeded\n"), std::string::npos) << shown.out;
 
   SplitRunResult json = Lake("show", {"--json"});
@@ -152,8 +172,9 @@ TEST_F(LakeInspectTest, ShowListsTheTablesWithTheDatabasesCountsAndTheWatermark)
   const std::string fields =
       Validated(json.out, "lake-show.schema.json",
                 {"d['watermark']", "[t['rows'] for t in d['tables']]", "d['raw_movimento_commits'][-1]['watermark']",
-                 "d['runs'][0]['manifest']['status']", "d['runs'][0]['manifest']['run_id'] == "
-                                                       "d['raw_movimento_commits'][-1]['run_id']"});
+                 "[c['rows_added'] for c in d['raw_movimento_commits']]",
+                 "d['runs'][-1]['manifest']['status']", "d['runs'][-1]['manifest']['run_id'] == "
+                                                        "d['raw_movimento_commits'][-1]['run_id']"});
   EXPECT_NE(fields.find("d['watermark']=" + watermark + "\n"), std::string::npos) << fields;
   EXPECT_NE(fields.find("[t['rows'] for t in d['tables']]=[" + Value("SELECT COUNT(*) FROM associado") + ", " +
                         Value("SELECT COUNT(*) FROM conta") + ", " + Value("SELECT COUNT(*) FROM cartao") + ", " +
@@ -162,6 +183,9 @@ TEST_F(LakeInspectTest, ShowListsTheTablesWithTheDatabasesCountsAndTheWatermark)
       << fields;
   EXPECT_NE(fields.find("d['raw_movimento_commits'][-1]['watermark']=" + watermark + "\n"), std::string::npos) << fields;
   EXPECT_NE(fields.find("['status']=succeeded\n"), std::string::npos) << fields;
+  EXPECT_NE(fields.find("['rows_added'] for c in d['raw_movimento_commits']]=[" + std::to_string(kMovimentos) + ", 0]\n"),
+            std::string::npos)
+      << fields;
   EXPECT_NE(fields.find("['run_id']=True\n"), std::string::npos) << fields;
   EXPECT_EQ(FilesOf(lake_), lake_files) << "show wrote into the lake";
 }

@@ -20,6 +20,13 @@ TEST(CalendarTest, RoundTripsAcrossLeapYearsAndEpochs) {
   EXPECT_EQ(FormatDate(-1), "1969-12-31");
 }
 
+TEST(CalendarTest, FormatsMillisecondsInUtcWithTheirThreeDigits) {
+  EXPECT_EQ(FormatUtcMillis(0), "1970-01-01 00:00:00.000");
+  EXPECT_EQ(FormatUtcMillis(1764380892007), "2025-11-29 01:48:12.007");
+  EXPECT_EQ(FormatUtcMillis(1764380892250), "2025-11-29 01:48:12.250");
+  EXPECT_EQ(FormatUtcMillis(-1), "1969-12-31 23:59:59.999");
+}
+
 TEST(CalendarTest, DropsFractionsAndRejectsImpossibleDatesAndOtherText) {
   EXPECT_EQ(ParseWallClock("2020-01-01 00:00:00.75"), ParseWallClock("2020-01-01 00:00:00"));
   EXPECT_EQ(ParseWallClock("2020-01-01 00:00:59.999999"), ParseWallClock("2020-01-01 00:00:59"));
