@@ -14,9 +14,6 @@ namespace {
 
 // Enough ranges to keep every core busy on a cluster, few enough that Spark plans the union fast.
 constexpr size_t kMaxExportRanges = 240;
-// Below this many rows one global sort is faster: each range plans its own Iceberg scan (12 months
-// of 5,000 rows: 3 s against 1.3 s), while at 10M rows the ranges save 20 s of sampling and shuffle.
-constexpr int64_t kMinRowsForRanges = 1000000;
 
 // The months curated holds rows in, from its Iceberg partitions (metadata, no data read), and how
 // many rows its data files hold.
@@ -88,7 +85,7 @@ Result<pipeline::WrittenCsv> ExportCsv(spark::SparkSession& spark, pipeline::Csv
   }
   if (!layout.ok()) return layout.status().WithContext("reading which months the lake's " + CuratedFlatTable() + " holds");
   const std::vector<std::string> ranges =
-      layout->rows >= kMinRowsForRanges ? MonthRanges(kCuratedTimeColumn, layout->months) : std::vector<std::string>{};
+      layout->rows >= options.min_rows_for_month_ranges ? MonthRanges(kCuratedTimeColumn, layout->months) : std::vector<std::string>{};
   const std::string sql = pipeline::FlatViewOfTableSql(CuratedFlatTable(), kCuratedIdColumn, ranges,
                                                        options.spreadsheet_safe, pipeline::DecimalMark(options.preset));
   return pipeline::WriteFlatCsv(

@@ -20,6 +20,11 @@ struct ExportOptions {
   char delimiter = ',';
   bool spreadsheet_safe = false;
   pipeline::CsvPreset preset = pipeline::CsvPreset::kDefault;
+  // A curated table of at least this many rows is read month by month (MonthRanges), each month one
+  // Spark partition sorted within itself: no shuffle. Below it one global sort is faster, since each
+  // month's read plans its own Iceberg scan (12 months of 5,000 rows: 3 s against 1.3 s), while at
+  // 10M rows the months save 20 s of sampling and shuffle. The file is the same either way.
+  int64_t min_rows_for_month_ranges = 1000000;
 };
 
 // Conditions on `column`, a TIMESTAMP_NTZ, that split rows of the given months (months since
