@@ -68,6 +68,17 @@ class ReattachTest : public ::testing::Test {
 
   std::string ProxyUrl() const { return "sc://127.0.0.1:" + std::to_string(proxy_->port()); }
 
+  // At Spark's second progress report the proxy cuts the stream and refuses every connection from
+  // then on; `then` runs at that moment.
+  void CutForGoodAtTheSecondReport(SparkSession& spark, std::function<void()> then = {}) {
+    spark.SetProgressHandler([this, reports = 0, then = std::move(then)](const ExecutionProgress&) mutable {
+      if (++reports != 2) return;
+      if (then) then();
+      proxy_->RefuseNext(INT_MAX);
+      proxy_->CutAll();
+    });
+  }
+
   std::unique_ptr<testing::TcpProxy> proxy_;
 };
 
@@ -162,13 +173,7 @@ TEST_F(ReattachTest, ShortOutageIsRiddenOutWithBackOff) {
 TEST_F(ReattachTest, OutageLongerThanTheReattachTimeoutFailsClearly) {
   auto spark = Connect(std::chrono::seconds(3));
   ASSERT_NE(spark, nullptr);
-  int reports = 0;
-  spark->SetProgressHandler([&](const ExecutionProgress&) {
-    if (++reports == 2) {
-      proxy_->RefuseNext(INT_MAX);
-      proxy_->CutAll();
-    }
-  });
+  CutForGoodAtTheSecondReport(*spark);
   auto rows = spark->Sql(kNappingQuery).Collect();
   ASSERT_FALSE(rows.ok());
   const std::string& message = rows.status().message();
@@ -193,14 +198,7 @@ TEST_F(ReattachTest, AServerKnownToBeGoneFailsAtOnceWithTheReason) {
     return "the test's server has died";
   });
   ASSERT_NE(spark, nullptr);
-  int reports = 0;
-  spark->SetProgressHandler([&](const ExecutionProgress&) {
-    if (++reports == 2) {
-      cut = true;
-      proxy_->RefuseNext(INT_MAX);
-      proxy_->CutAll();
-    }
-  });
+  CutForGoodAtTheSecondReport(*spark, [&] { cut = true; });
   auto rows = spark->Sql(kNappingQuery).Collect();
   ASSERT_FALSE(rows.ok());
   const std::string& message = rows.status().message();
