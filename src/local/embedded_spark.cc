@@ -105,13 +105,17 @@ EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
 EmbeddedSpark::~EmbeddedSpark() { Stop(); }
 
 std::function<std::optional<std::string>()> EmbeddedSpark::ServerGoneCheck() const {
-  const std::string whose = owned_state_dir_ ? "the local Spark Connect server sicoop started for this run"
-                                             : "the local Spark Connect server of `sicoop spark start`";
-  return [pid = server_pid_, state_dir = state_dir_, whose]() -> std::optional<std::string> {
+  const std::string gone = owned_state_dir_
+                               ? "the local Spark Connect server sicoop started for this run (pid " +
+                                     std::to_string(server_pid_) + ") has died (killed, or out of memory?)"
+                               : "the local Spark Connect server of `sicoop spark start` (pid " +
+                                     std::to_string(server_pid_) + ") has stopped (`sicoop spark stop`, killed, or "
+                                     "out of memory?)";
+  return [pid = server_pid_, state_dir = state_dir_, gone]() -> std::optional<std::string> {
     // A server started again in the same folder is another server: this run's operation is not there.
     std::optional<LocalServerState> running = RunningLocalServer(state_dir);
     if (running && running->pid == pid) return std::nullopt;
-    return whose + " (pid " + std::to_string(pid) + ") has died (killed, or out of memory?)";
+    return gone;
   };
 }
 
