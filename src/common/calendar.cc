@@ -1,5 +1,7 @@
 #include "common/calendar.h"
 
+#include <cstdio>
+
 namespace sicoop {
 namespace {
 
@@ -106,13 +108,10 @@ std::string FormatWallClock(int64_t seconds) {
 }
 
 std::string FormatUtcMillis(int64_t millis) {
-  std::string out = FormatWallClock(FloorDiv(millis, 1000));
-  const int64_t fraction = millis - FloorDiv(millis, 1000) * 1000;
-  out += '.';
-  out += static_cast<char>('0' + fraction / 100);
-  out += static_cast<char>('0' + fraction / 10 % 10);
-  out += static_cast<char>('0' + fraction % 10);
-  return out;
+  const int64_t seconds = FloorDiv(millis, 1000);
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(millis - seconds * 1000));
+  return FormatWallClock(seconds) + fraction;
 }
 
 std::string FormatDate(int64_t days) {

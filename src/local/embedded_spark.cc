@@ -84,9 +84,9 @@ EmbeddedSpark::EmbeddedSpark(EmbeddedSpark&& other) noexcept
     : endpoint_(std::move(other.endpoint_)),
       server_pid_(other.server_pid_),
       state_dir_(std::move(other.state_dir_)),
-      owned_state_dir_(std::move(other.owned_state_dir_)),
+      owns_server_(other.owns_server_),
       cleanup_on_signal_(std::move(other.cleanup_on_signal_)) {
-  other.owned_state_dir_.reset();
+  other.owns_server_ = false;
 }
 
 EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
@@ -95,9 +95,9 @@ EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
     endpoint_ = std::move(other.endpoint_);
     server_pid_ = other.server_pid_;
     state_dir_ = std::move(other.state_dir_);
-    owned_state_dir_ = std::move(other.owned_state_dir_);
+    owns_server_ = other.owns_server_;
     cleanup_on_signal_ = std::move(other.cleanup_on_signal_);
-    other.owned_state_dir_.reset();
+    other.owns_server_ = false;
   }
   return *this;
 }
@@ -105,7 +105,7 @@ EmbeddedSpark& EmbeddedSpark::operator=(EmbeddedSpark&& other) noexcept {
 EmbeddedSpark::~EmbeddedSpark() { Stop(); }
 
 std::function<std::optional<std::string>()> EmbeddedSpark::ServerGoneCheck() const {
-  const std::string gone = owned_state_dir_
+  const std::string gone = owns_server_
                                ? "the local Spark Connect server sicoop started for this run (pid " +
                                      std::to_string(server_pid_) + ") has died (killed, or out of memory?)"
                                : "the local Spark Connect server of `sicoop spark start` (pid " +
@@ -120,13 +120,13 @@ std::function<std::optional<std::string>()> EmbeddedSpark::ServerGoneCheck() con
 }
 
 void EmbeddedSpark::Stop() {
-  if (!owned_state_dir_) return;
-  if (StopLocalServer(*owned_state_dir_).ok()) {
+  if (!owns_server_) return;
+  if (StopLocalServer(state_dir_).ok()) {
     std::error_code error;
-    fs::remove_all(*owned_state_dir_, error);  // its log and scratch files served this run only
+    fs::remove_all(state_dir_, error);  // its log and scratch files served this run only
   }
   cleanup_on_signal_.Release();
-  owned_state_dir_.reset();
+  owns_server_ = false;
 }
 
 }  // namespace sicoop::local

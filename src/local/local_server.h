@@ -113,14 +113,14 @@ class EmbeddedSpark {
                 CleanupRegistration cleanup_on_signal = {})
       : endpoint_(server.endpoint()),
         server_pid_(server.pid),
-        state_dir_(state_dir),
-        owned_state_dir_(owned ? std::optional(std::move(state_dir)) : std::nullopt),
+        state_dir_(std::move(state_dir)),
+        owns_server_(owned),
         cleanup_on_signal_(std::move(cleanup_on_signal)) {}
 
   spark::ConnectionString endpoint_;
   pid_t server_pid_;
-  std::filesystem::path state_dir_;  // where the server's state file is, owned or not
-  std::optional<std::filesystem::path> owned_state_dir_;
+  std::filesystem::path state_dir_;  // where the server's state file is
+  bool owns_server_;                 // started here, stopped by Stop() (false once stopped or moved from)
   CleanupRegistration cleanup_on_signal_;  // SIGTERM to the owned server's group on a fatal signal
 };
 

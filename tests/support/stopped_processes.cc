@@ -74,6 +74,8 @@ StoppedProcesses::~StoppedProcesses() {
   for (pid_t pid : pids_) kill(pid, SIGCONT);
 }
 
+char ProcessState(pid_t pid) { return StateAndParent("/proc/" + std::to_string(pid) + "/stat").first; }
+
 pid_t PidFromFile(const std::string& path) {
   std::ifstream in(path);
   long pid = 0;

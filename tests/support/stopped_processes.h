@@ -26,6 +26,9 @@ class StoppedProcesses {
   std::vector<pid_t> pids_;
 };
 
+// The state letter of a process (R, S, T, Z...) from /proc; 0 when it is gone.
+char ProcessState(pid_t pid);
+
 // The pid in the first line of a pid file (PostgreSQL's postmaster.pid, MariaDB's --pid-file), or 0.
 pid_t PidFromFile(const std::string& path);
 

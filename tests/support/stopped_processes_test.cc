@@ -5,18 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <string>
 
 namespace sicoop::testing {
 namespace {
-
-char StateOf(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t close = stat.rfind(')');
-  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
-}
 
 // A PostgreSQL backend that is closing its connection when the postmaster is stopped stays a
 // zombie until the postmaster runs again: it can never take SIGSTOP, and it answers nothing.
@@ -36,6 +27,13 @@ TEST(StoppedProcessesTest, AChildThatHasExitedButIsNotReapedCountsAsStopped) {
     pause();  // never reaps the child
     _exit(0);
   }
+  struct KillAtTheEnd {
+    pid_t pid;
+    ~KillAtTheEnd() {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } kill_at_the_end{parent};
   close(ready[1]);
   char byte = 0;
   ASSERT_EQ(read(ready[0], &byte, 1), 1);
@@ -43,11 +41,9 @@ TEST(StoppedProcessesTest, AChildThatHasExitedButIsNotReapedCountsAsStopped) {
   {
     StoppedProcesses stopped(parent);
     EXPECT_EQ(stopped.count(), 2u);  // the parent and its zombie child
-    EXPECT_EQ(StateOf(parent), 'T');
+    EXPECT_EQ(ProcessState(parent), 'T');
   }
-  EXPECT_NE(StateOf(parent), 'T');
-  kill(parent, SIGKILL);
-  waitpid(parent, nullptr, 0);
+  EXPECT_NE(ProcessState(parent), 'T');
 }
 
 }  // namespace
