@@ -58,6 +58,9 @@ Status OpenLake(spark::SparkSession& spark, const std::string& location);
 // location that holds no lake (no `raw` namespace) is an error that says so.
 Status OpenLakeToRead(spark::SparkSession& spark, const std::string& location);
 
+// Whether `status` is Spark's failure for a table (or a metadata table of one) that does not exist.
+bool IsMissingTable(const Status& status);
+
 // A column as Spark describes it: its name and its Spark SQL type ("bigint", "decimal(38,2)").
 struct LakeColumn {
   std::string name;

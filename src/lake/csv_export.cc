@@ -79,7 +79,7 @@ Result<pipeline::WrittenCsv> ExportCsv(spark::SparkSession& spark, pipeline::Csv
                                        const ExportOptions& options,
                                        const std::function<void(const pipeline::EtlProgress&)>& progress) {
   auto layout = ReadCuratedLayout(spark);
-  if (!layout.ok() && layout.status().message().find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos) {
+  if (!layout.ok() && IsMissingTable(layout.status())) {
     return Status::Failure("the lake has no " + CuratedFlatTable() +
                            " table to export yet: build it first (sicoop lake build, or sicoop etl --lake)");
   }
