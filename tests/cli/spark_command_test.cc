@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "cli/local_servers_support.h"
 #include "common/process.h"
 #include "support/fresh_database.h"
 #include "support/seeded_database.h"
 #include "support/run_sicoop.h"
+#include "support/test_servers.h"
 
 namespace sicoop::testing {
 namespace {
@@ -155,6 +157,52 @@ TEST_F(SparkCommandTest, StartStatusReuseByEtlAndStop) {
   RunResult stop_again = Spark({"stop"});
   EXPECT_EQ(stop_again.exit_code, 0) << stop_again.output;
   EXPECT_NE(stop_again.output.find("no local Spark Connect server runs"), std::string::npos) << stop_again.output;
+}
+
+// The server of `sicoop spark start` killed while a run reuses it: the run fails at once naming that
+// server, rather than reattaching to a dead port for a minute, and publishes nothing.
+TEST_F(SparkCommandTest, EtlWhoseReusedServerIsKilledMidRunFailsNamingItAndPublishesNothing) {
+  // Enough movimentos that Spark's JDBC read of them is seen in pg_stat_activity.
+  FreshDatabase db = MakeSeededDatabase("postgres", 200000);
+  ASSERT_TRUE(db.connection);
+  RunResult start = Spark({"start"});
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  const pid_t server = std::atoi(Find(start.output, R"(pid +(\d+)\n)").c_str());
+  ASSERT_GT(server, 0) << start.output;
+  fs::create_directories(output_);
+  std::ofstream(output_ / "movimento_flat.csv") << "previous\n";
+
+  ProcessSpec etl;
+  etl.argv = {SicoopBinary(), "etl", "--db", db.url, "--output", output_.string()};
+  etl.env = Env();
+  etl.log_file = (root_ / "etl.log").string();
+  auto pid = StartProcess(etl);
+  ASSERT_TRUE(pid.ok()) << pid.status().message();
+  bool reading = false;
+  for (int i = 0; i < 6000 && !reading && IsProcessAlive(*pid); ++i) {  // 120 s
+    auto readers = db.connection->Query(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'PostgreSQL JDBC Driver' "
+        "AND query LIKE '%movimento%' AND state = 'active'");
+    ASSERT_TRUE(readers.ok()) << readers.status().message();
+    reading = (*readers)[0][0] != "0";
+    if (!reading) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(server, SIGKILL);
+  int status = 0;
+  waitpid(*pid, &status, 0);
+  const std::string log = ReadWholeFile(etl.log_file);
+  ASSERT_TRUE(reading) << "Spark never read movimento while sicoop ran: " << log;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << "status " << status << ": " << log;
+  EXPECT_NE(log.find("the local Spark Connect server of `sicoop spark start` (pid " + std::to_string(server) +
+                     ") has stopped (`sicoop spark stop`, killed, or out of memory?); run again"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("could not reattach"), std::string::npos) << log;
+  EXPECT_EQ(ReadWholeFile(output_ / "movimento_flat.csv"), "previous\n");
+  for (const auto& entry : fs::directory_iterator(output_)) {
+    EXPECT_EQ(entry.path().filename().string().rfind(".movimento_flat.staging-", 0), std::string::npos)
+        << "staging folder left: " << entry.path();
+  }
 }
 
 TEST_F(SparkCommandTest, EtlWithoutAServerStartsAPrivateOneAndStopsIt) {
