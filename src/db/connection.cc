@@ -17,6 +17,8 @@ std::string ConnectHint(Status::Reason reason) {
       return "check the database name, or create the database";
     case Status::Reason::kUnreachable:
       return "check that the server is running and that the host and port are right";
+    case Status::Reason::kNotFound:  // an object store's, never a connection's
+    case Status::Reason::kConflict:
     case Status::Reason::kUnspecified:
       break;
   }

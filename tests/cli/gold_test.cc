@@ -275,7 +275,9 @@ TEST_P(GoldOnEachDatabaseTest, GoldTablesHoldWhatTheDatabaseComputes) {
   EXPECT_TRUE(saw_two_accounts) << "no member-month of the sample used two accounts";
   // No row of a sample member that the database does not have.
   for (const auto& [id, row] : months) {
-    if (sample_members.count(row.at("id_associado"))) EXPECT_TRUE(sample.count(id)) << "associado_mes " << id;
+    if (sample_members.count(row.at("id_associado"))) {
+      EXPECT_TRUE(sample.count(id)) << "associado_mes " << id;
+    }
   }
 
   // associado_mes_categoria: the refunded and the 0.00 movimento, the unknown merchant as "outros".

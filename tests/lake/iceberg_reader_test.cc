@@ -37,7 +37,9 @@ class IcebergReaderTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (spark_) EXPECT_TRUE(spark_->Close().ok());
+    if (spark_) {
+      EXPECT_TRUE(spark_->Close().ok());
+    }
     fs::remove_all(warehouse_.parent_path());
   }
 

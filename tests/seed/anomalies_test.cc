@@ -57,7 +57,9 @@ class AnomaliesTest : public ::testing::TestWithParam<std::string> {
                        const std::string& where = "1 = 1") {
     bool pg = GetParam() == "postgres";
     std::string row = "concat_ws('|', " + columns + ")";
-    if (!pg) EXPECT_TRUE(conn().Execute("SET SESSION group_concat_max_len = 1073741824").ok());
+    if (!pg) {
+      EXPECT_TRUE(conn().Execute("SET SESSION group_concat_max_len = 1073741824").ok());
+    }
     std::string sql = pg ? "SELECT md5(string_agg(" + row + ", ';' ORDER BY " + order + ")) FROM " + table
                          : "SELECT MD5(GROUP_CONCAT(" + row + " ORDER BY " + order + " SEPARATOR ';')) FROM " + table;
     auto rows = Rows(sql + " WHERE " + where);
