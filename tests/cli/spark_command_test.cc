@@ -176,6 +176,7 @@ TEST_F(SparkCommandTest, EtlWhoseReusedServerIsKilledMidRunFailsNamingItAndPubli
   etl.argv = {SicoopBinary(), "etl", "--db", db.url, "--output", output_.string()};
   etl.env = Env();
   etl.log_file = (root_ / "etl.log").string();
+  etl.working_dir = root_.string();  // so that TearDown kills it if an assertion ends the test early
   auto pid = StartProcess(etl);
   ASSERT_TRUE(pid.ok()) << pid.status().message();
   bool reading = false;

@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 namespace sicoop::testing {
 namespace {
 
